@@ -1,0 +1,96 @@
+using System.Text.Json.Serialization;
+
+namespace DockerVm.Provisioning.Requests;
+
+/// <summary>
+/// A caller's request for a Docker host, exactly as it arrives (REST body, queue message or webhook payload).
+/// Everything is optional here so that validation can name every missing field at once; the validated,
+/// defaulted form that the workflow runs on is <see cref="DockerVmSpec"/>.
+/// </summary>
+public sealed record ProvisionDockerVmRequest
+{
+    /// <summary>VM name; also the public IP's DNS label.</summary>
+    public string? Name { get; init; }
+
+    public string? ResourceGroup { get; init; }
+
+    public string? Location { get; init; }
+
+    public string? VmSize { get; init; }
+
+    /// <summary>Marketplace image; defaults to the current Ubuntu LTS from Canonical.</summary>
+    public VmImageReference? Image { get; init; }
+
+    public string? AdminUsername { get; init; }
+
+    /// <summary>OpenSSH public key (ssh-ed25519, ecdsa-sha2-*, or ssh-rsa of at least 2048 bits). Passwords are never accepted.</summary>
+    public string? SshPublicKey { get; init; }
+
+    /// <summary>Who may reach SSH and the Docker port. Required.</summary>
+    public IReadOnlyList<string>? AllowedSourceCidrs { get; init; }
+
+    /// <summary>Explicit opt-in needed before <c>0.0.0.0/0</c> is accepted in <see cref="AllowedSourceCidrs"/>.</summary>
+    public bool AllowAnySource { get; init; }
+
+    public int? DockerPort { get; init; }
+
+    public DockerInstaller? Installer { get; init; }
+
+    /// <summary>dockerd flags; null means the hardened defaults.</summary>
+    public IReadOnlyList<string>? DaemonOptions { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
+    public CallbackRequest? Callback { get; init; }
+
+    public CertificateOptions? Certificates { get; init; }
+
+    /// <summary>A duplicate request with the same key maps to the same orchestration instance.</summary>
+    public string? IdempotencyKey { get; init; }
+}
+
+public sealed record VmImageReference(string Publisher, string Offer, string Sku, string Version);
+
+[JsonConverter(typeof(JsonStringEnumConverter<DockerInstaller>))]
+public enum DockerInstaller
+{
+    /// <summary>Custom Script extension 2.x running our install script (default; the Docker extension is retired).</summary>
+    CustomScript,
+
+    /// <summary>The seed's Microsoft.Azure.Extensions/DockerExtension 1.x, certificates in protectedSettings.certs.</summary>
+    DockerExtension,
+}
+
+/// <summary>
+/// Where to send the signed CloudEvents callback. The signing secret is never part of a request: <see cref="SigningKey"/>
+/// names a secret configured on the service, so orchestration inputs never carry it.
+/// </summary>
+public sealed record CallbackRequest
+{
+    public Uri? Url { get; init; }
+
+    /// <summary>Signature scheme; only <c>standard-webhooks</c> is supported.</summary>
+    public string? Signature { get; init; }
+
+    /// <summary>Name of a configured signing key; null means the service's default key.</summary>
+    public string? SigningKey { get; init; }
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<CertificateKeyAlgorithm>))]
+public enum CertificateKeyAlgorithm
+{
+    EcdsaP256,
+    Rsa2048,
+    Rsa3072,
+    Rsa4096,
+}
+
+public sealed record CertificateOptions
+{
+    public CertificateKeyAlgorithm? KeyAlgorithm { get; init; }
+
+    /// <summary>Add <c>localhost</c> and <c>127.0.0.1</c> to the server certificate's SAN.</summary>
+    public bool IncludeLoopback { get; init; }
+
+    public int? ValidityDays { get; init; }
+}
