@@ -1,3 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-await app.RunAsync();
+using DockerVm.Emulator.Hosting;
+
+return await EmulatorCommand.Create().Parse(args).InvokeAsync();

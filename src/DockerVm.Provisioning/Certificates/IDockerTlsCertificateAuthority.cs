@@ -36,5 +36,11 @@ public sealed class DockerTlsCertificateSet
 
     public required string ClientKeyPem { get; init; }
 
+    /// <summary>Start of validity shared by all three certificates (not secret: usable for Key Vault <c>nbf</c>).</summary>
+    public DateTimeOffset NotBefore { get; init; }
+
+    /// <summary>End of validity shared by all three certificates (not secret: usable for Key Vault <c>exp</c>).</summary>
+    public DateTimeOffset NotAfter { get; init; }
+
     public override string ToString() => "DockerTlsCertificateSet { private keys redacted }";
 }

@@ -51,7 +51,7 @@ public sealed record ProvisionDockerVmRequest
 
 public sealed record VmImageReference(string Publisher, string Offer, string Sku, string Version);
 
-[JsonConverter(typeof(JsonStringEnumConverter<DockerInstaller>))]
+[JsonConverter(typeof(JsonCamelCaseEnumConverter<DockerInstaller>))]
 public enum DockerInstaller
 {
     /// <summary>Custom Script extension 2.x running our install script (default; the Docker extension is retired).</summary>
@@ -76,7 +76,7 @@ public sealed record CallbackRequest
     public string? SigningKey { get; init; }
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<CertificateKeyAlgorithm>))]
+[JsonConverter(typeof(JsonCamelCaseEnumConverter<CertificateKeyAlgorithm>))]
 public enum CertificateKeyAlgorithm
 {
     EcdsaP256,

@@ -1,0 +1,205 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Spectre.Console;
+
+namespace DockerVm.Benchmarks;
+
+internal enum BenchmarkKind
+{
+    Certs,
+    Validation,
+    Emulator,
+    Workflow,
+}
+
+/// <summary>
+/// `dotnet run -c Release --project bench/DockerVm.Benchmarks -- [--only certs validation emulator workflow] [--vms 1000]`.
+/// Prints numbers only; nothing here asserts on timing. Defaults finish in under two minutes on two cores.
+/// </summary>
+internal static class BenchmarkCommand
+{
+    public static RootCommand Create()
+    {
+        var only = new Option<BenchmarkKind[]>("--only")
+        {
+            Description = "Benchmarks to run (default: all): certs, validation, emulator, workflow.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var seconds = new Option<double>("--seconds")
+        {
+            Description = "Time budget per micro-benchmark case (certificates per algorithm, validation per request).",
+            DefaultValueFactory = _ => 1,
+        };
+        var vms = new Option<int>("--vms") { Description = "VMs the emulator benchmark creates.", DefaultValueFactory = _ => 1000 };
+        var parallelism = new Option<int>("--parallelism") { Description = "Concurrent VM creations.", DefaultValueFactory = _ => 32 };
+        var pingSample = new Option<int>("--ping-sample") { Description = "Daemons the mTLS /_ping test connects to.", DefaultValueFactory = _ => 100 };
+        var pings = new Option<int>("--pings-per-daemon") { Description = "/_ping requests per daemon after the first one.", DefaultValueFactory = _ => 10 };
+        var orchestrations = new Option<int>("--orchestrations") { Description = "Orchestrations the workflow benchmark runs.", DefaultValueFactory = _ => 200 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Durable Task worker concurrency (orchestrations and activities).", DefaultValueFactory = _ => 100 };
+        var markdown = new Option<bool>("--markdown") { Description = "Print Markdown tables (for the README) instead of console tables." };
+
+        var root = new RootCommand("DockerVmFunctions benchmarks: certificate issuance, request validation, emulator capacity, orchestration throughput.")
+        {
+            only, seconds, vms, parallelism, pingSample, pings, orchestrations, concurrency, markdown,
+        };
+        AtLeast(vms, 1);
+        AtLeast(parallelism, 1);
+        AtLeast(pingSample, 0);
+        AtLeast(pings, 0);
+        AtLeast(orchestrations, 1);
+        AtLeast(concurrency, 1);
+        seconds.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() <= 0)
+            {
+                result.AddError("--seconds must be positive.");
+            }
+        });
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            var selected = parse.GetValue(only) is { Length: > 0 } chosen ? chosen.ToHashSet() : Enum.GetValues<BenchmarkKind>().ToHashSet();
+            var budget = TimeSpan.FromSeconds(parse.GetValue(seconds));
+            var asMarkdown = parse.GetValue(markdown);
+            var console = AnsiConsole.Console;
+            var output = parse.InvocationConfiguration.Output;
+
+            // Progress goes to stderr so that `--markdown > results.md` holds the tables only.
+            var status = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(parse.InvocationConfiguration.Error) });
+            void Progress(string message) => status.MarkupLineInterpolated($"[grey]{message}[/]");
+            void Print(ResultTable table)
+            {
+                if (asMarkdown)
+                {
+                    output.WriteLine(Render.Markdown(table));
+                }
+                else
+                {
+                    console.Write(Render.Table(table));
+                    console.WriteLine();
+                }
+            }
+
+            Print(Render.Machine("Machine (before the run)"));
+            if (selected.Contains(BenchmarkKind.Certs))
+            {
+                Progress("Issuing certificate sets...");
+                Print(CertificateBenchmark.Run(budget));
+            }
+
+            if (selected.Contains(BenchmarkKind.Validation))
+            {
+                Progress("Validating requests...");
+                Print(ValidationBenchmark.Run(budget));
+            }
+
+            if (selected.Contains(BenchmarkKind.Emulator))
+            {
+                Progress($"Starting the emulator and creating {parse.GetValue(vms)} VMs...");
+                var tables = await EmulatorBenchmark.RunAsync(
+                    new EmulatorBenchmarkOptions(parse.GetValue(vms), parse.GetValue(parallelism), parse.GetValue(pingSample), parse.GetValue(pings)),
+                    Progress,
+                    cancellationToken);
+                foreach (var table in tables)
+                {
+                    Print(table);
+                }
+            }
+
+            if (selected.Contains(BenchmarkKind.Workflow))
+            {
+                Print(await WorkflowBenchmark.RunAsync(new WorkflowBenchmarkOptions(parse.GetValue(orchestrations), parse.GetValue(concurrency)), Progress, cancellationToken));
+            }
+
+            Print(Render.Machine("Machine (after the run)"));
+            return 0;
+        });
+        return root;
+    }
+
+    private static void AtLeast(Option<int> option, int minimum) => option.Validators.Add(result =>
+    {
+        if (result.GetValueOrDefault<int>() < minimum)
+        {
+            result.AddError($"{option.Name} must be at least {minimum}.");
+        }
+    });
+}
+
+internal static class Render
+{
+    public static ResultTable Machine(string title) => new(
+        title,
+        ["cores", "OS", "runtime", "GC", "load average 1/5/15 min"],
+        [[
+            Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            RuntimeInformation.OSDescription,
+            RuntimeInformation.FrameworkDescription,
+            System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
+            LoadAverage(),
+        ]],
+        [
+#if DEBUG
+            "DEBUG build: numbers are not representative, run with -c Release.",
+#endif
+        ]);
+
+    /// <summary>Other work on the machine skews every number here; printed so a reader can tell.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "n/a";
+        }
+    }
+
+    public static Table Table(ResultTable result)
+    {
+        var table = new Table { Title = new TableTitle(Markup.Escape(result.Title)), Border = TableBorder.Rounded };
+        for (var i = 0; i < result.Columns.Count; i++)
+        {
+            var column = new TableColumn(Markup.Escape(result.Columns[i]));
+            table.AddColumn(i == 0 ? column : column.RightAligned());
+        }
+
+        foreach (var row in result.Rows)
+        {
+            table.AddRow([.. row.Select(cell => new Markup(Markup.Escape(cell)))]);
+        }
+
+        if (result.Notes.Count > 0)
+        {
+            table.Caption = new TableTitle(Markup.Escape(string.Join(Environment.NewLine, result.Notes)));
+        }
+
+        return table;
+    }
+
+    public static string Markdown(ResultTable result)
+    {
+        static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+        var lines = new List<string>
+        {
+            $"**{result.Title}**",
+            string.Empty,
+            "| " + string.Join(" | ", result.Columns.Select(Cell)) + " |",
+            "|" + string.Join("|", result.Columns.Select((_, i) => i == 0 ? "---" : "---:")) + "|",
+        };
+        lines.AddRange(result.Rows.Select(row => "| " + string.Join(" | ", row.Select(Cell)) + " |"));
+        if (result.Notes.Count > 0)
+        {
+            lines.Add(string.Empty);
+            lines.AddRange(result.Notes.Select(note => "_" + note + "_  "));
+        }
+
+        lines.Add(string.Empty);
+        return string.Join('\n', lines);
+    }
+}

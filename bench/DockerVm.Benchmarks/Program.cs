@@ -1,0 +1,3 @@
+using DockerVm.Benchmarks;
+
+return await BenchmarkCommand.Create().Parse(args).InvokeAsync();

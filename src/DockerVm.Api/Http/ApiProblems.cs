@@ -1,0 +1,139 @@
+using System.Text.Json;
+using DockerVm.Api.Webhooks;
+using DockerVm.Provisioning.Requests;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace DockerVm.Api.Http;
+
+/// <summary>One rule a field broke, as it appears under <c>errors</c> in a validation problem.</summary>
+public sealed record FieldError(string Rule, string Message);
+
+/// <summary>
+/// The one place where every error of the HTTP API becomes an RFC 9457 problem (<c>application/problem+json</c>).
+/// Handlers never build error bodies themselves.
+/// </summary>
+public static class ApiProblems
+{
+    /// <summary>Extension member holding field errors: <c>{ "field": [ { "rule", "message" } ] }</c>.</summary>
+    public const string ErrorsKey = "errors";
+
+    public static ProblemHttpResult Validation(IEnumerable<ValidationError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var byField = errors
+            .GroupBy(e => e.Field, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => new FieldError(e.Rule, e.Message)).ToArray(), StringComparer.Ordinal);
+        return Problem(
+            StatusCodes.Status400BadRequest,
+            "The request is invalid.",
+            "One or more fields break a rule; see errors.",
+            byField);
+    }
+
+    /// <summary>A body that is not JSON or does not fit the contract; names the JSON path that failed.</summary>
+    public static ProblemHttpResult MalformedJson(JsonException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        var path = string.IsNullOrEmpty(exception.Path) ? "$" : exception.Path;
+        var field = FieldFromJsonPath(path);
+        var where = exception.LineNumber is { } line
+            ? $" (line {line + 1}, position {exception.BytePositionInLine + 1})"
+            : string.Empty;
+
+        // The exception message may quote type names; the problem says only where and what kind of fault.
+        var message = $"The value at {path}{where} is not valid JSON or has the wrong type.";
+        return Problem(
+            StatusCodes.Status400BadRequest,
+            "The request body is not valid JSON.",
+            message,
+            new Dictionary<string, FieldError[]>(StringComparer.Ordinal) { [field] = [new FieldError("json-syntax", message)] });
+    }
+
+    public static ProblemHttpResult EmptyBody() => Problem(
+        StatusCodes.Status400BadRequest,
+        "The request body is empty.",
+        "Send a JSON object describing the Docker host.",
+        new Dictionary<string, FieldError[]>(StringComparer.Ordinal) { ["$"] = [new FieldError("required", "A JSON body is required.")] });
+
+    public static ProblemHttpResult UnsupportedMediaType(string? contentType) => Problem(
+        StatusCodes.Status415UnsupportedMediaType,
+        "Unsupported media type.",
+        $"Expected application/json, got '{contentType ?? "none"}'.");
+
+    public static ProblemHttpResult PayloadTooLarge(int maxCharacters) => Problem(
+        StatusCodes.Status413PayloadTooLarge,
+        "The request body is too large.",
+        $"At most {maxCharacters} characters are accepted.");
+
+    public static ProblemHttpResult InvalidQuery(string parameter, string rule, string message) => Problem(
+        StatusCodes.Status400BadRequest,
+        "The query is invalid.",
+        message,
+        new Dictionary<string, FieldError[]>(StringComparer.Ordinal) { [parameter] = [new FieldError(rule, message)] });
+
+    public static ProblemHttpResult NotFound(string id) => Problem(
+        StatusCodes.Status404NotFound,
+        "Docker host not found.",
+        $"No Docker host request has id '{id}'.");
+
+    public static ProblemHttpResult Conflict(string id, string detail) => Problem(
+        StatusCodes.Status409Conflict,
+        "The Docker host is not in a state that allows this.",
+        detail,
+        instance: $"{DockerVmRoutes.Collection}/{Uri.EscapeDataString(id)}");
+
+    /// <summary>Same idempotency key, different request: the first request wins and this one is refused.</summary>
+    public static ProblemHttpResult IdempotencyKeyReused(string id) => Problem(
+        StatusCodes.Status422UnprocessableEntity,
+        "The idempotency key was already used for a different request.",
+        "Send the original request unchanged, or use a new Idempotency-Key.",
+        instance: $"{DockerVmRoutes.Collection}/{Uri.EscapeDataString(id)}");
+
+    public static ProblemHttpResult WebhookRejected(WebhookRejection rejection) => Problem(
+        StatusCodes.Status401Unauthorized,
+        "The webhook signature could not be verified.",
+        rejection switch
+        {
+            WebhookRejection.MissingHeaders => "The request lacks webhook-id, webhook-timestamp or webhook-signature.",
+            WebhookRejection.InvalidTimestamp => "webhook-timestamp is not a Unix time in seconds.",
+            WebhookRejection.StaleTimestamp => "webhook-timestamp is outside the accepted window.",
+            WebhookRejection.BadSignature => "No signature in webhook-signature matches the payload.",
+            WebhookRejection.Replayed => "This webhook-id was already accepted.",
+            _ => "Inbound webhooks are not accepted by this service.",
+        });
+
+    /// <summary>Anything unexpected: no exception text leaves the service, only the trace id to correlate with logs.</summary>
+    public static ProblemHttpResult Unexpected(string? traceId) => Problem(
+        StatusCodes.Status500InternalServerError,
+        "An unexpected error occurred.",
+        "The request could not be processed; retry later or quote the trace id.",
+        traceId: traceId);
+
+    /// <summary>Maps a JSON path such as <c>$.allowedSourceCidrs[1]</c> to the field name used in validation errors.</summary>
+    public static string FieldFromJsonPath(string path) =>
+        path is "$" or "" ? "$" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+
+    private static ProblemHttpResult Problem(
+        int status,
+        string title,
+        string detail,
+        IReadOnlyDictionary<string, FieldError[]>? errors = null,
+        string? instance = null,
+        string? traceId = null)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = instance };
+        if (errors is not null)
+        {
+            problem.Extensions[ErrorsKey] = errors;
+        }
+
+        if (traceId is not null)
+        {
+            problem.Extensions["traceId"] = traceId;
+        }
+
+        return TypedResults.Problem(problem);
+    }
+}

@@ -1,0 +1,235 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using DockerVm.Api.OpenApi;
+using DockerVm.Api.Webhooks;
+using DockerVm.Provisioning.Application;
+using DockerVm.Provisioning.Requests;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+
+namespace DockerVm.Api.Http;
+
+/// <summary>
+/// The HTTP API both hosts serve: each method reads the request, calls <see cref="DockerVmService"/> and maps its
+/// outcome to a result. Errors become problems only through <see cref="ApiProblems"/>. The Durable Task client is a
+/// parameter because the Functions host binds it per invocation while the local host resolves it from DI.
+/// </summary>
+public sealed partial class DockerVmHttpHandlers(
+    DockerVmService service,
+    InboundWebhookVerifier webhookVerifier,
+    ILogger<DockerVmHttpHandlers> logger)
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 100;
+
+    /// <summary>A provisioning request is a few kilobytes; anything far larger is refused before its signature is checked.</summary>
+    public const int MaxWebhookPayloadChars = 256 * 1024;
+
+    /// <summary><c>POST /api/docker-vms</c>: 202 + <c>Location</c> when scheduled, 200 + <c>Location</c> for a duplicate.</summary>
+    public Task<IResult> SubmitAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken) =>
+        GuardAsync(request, async () =>
+        {
+            if (!ApiJson.IsJsonContentType(request))
+            {
+                return ApiProblems.UnsupportedMediaType(request.ContentType);
+            }
+
+            ProvisionDockerVmRequest? body;
+            try
+            {
+                body = await JsonSerializer.DeserializeAsync<ProvisionDockerVmRequest>(request.Body, ApiJson.RequestOptions, cancellationToken);
+            }
+            catch (JsonException ex)
+            {
+                LogMalformedJson(logger, ex.Path);
+                return ApiProblems.MalformedJson(ex);
+            }
+
+            if (body is null)
+            {
+                return ApiProblems.EmptyBody();
+            }
+
+            var outcome = await service.SubmitAsync(client, body, IdempotencyKey(request), cancellationToken);
+            return ToResult(outcome);
+        });
+
+    /// <summary><c>GET /api/docker-vms/{id}</c>: the status resource, or 404.</summary>
+    public Task<IResult> GetAsync(HttpRequest request, string id, DurableTaskClient client, CancellationToken cancellationToken) =>
+        GuardAsync(request, async () =>
+            await service.GetAsync(client, id, cancellationToken) is { } status
+                ? TypedResults.Ok(status)
+                : ApiProblems.NotFound(id));
+
+    /// <summary><c>GET /api/docker-vms?pageSize=&amp;continuationToken=</c>: one page of Docker host requests.</summary>
+    public Task<IResult> ListAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken) =>
+        GuardAsync(request, async () =>
+        {
+            var pageSize = DefaultPageSize;
+            string? size = request.Query["pageSize"];
+            if (size is not null
+                && (!int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
+            {
+                return ApiProblems.InvalidQuery("pageSize", "range", $"pageSize must be an integer from 1 to {MaxPageSize}.");
+            }
+
+            string? token = request.Query["continuationToken"];
+            var page = await service.ListAsync(client, string.IsNullOrEmpty(token) ? null : token, pageSize, cancellationToken);
+            var next = page.ContinuationToken is null
+                ? null
+                : string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{DockerVmRoutes.Collection}?pageSize={pageSize}&continuationToken={Uri.EscapeDataString(page.ContinuationToken)}");
+            return TypedResults.Ok(new DockerVmListResponse(page.Items, page.ContinuationToken, next));
+        });
+
+    /// <summary><c>DELETE /api/docker-vms/{id}</c>: 202 when deprovisioning is scheduled (or already was); 404; 409.</summary>
+    public Task<IResult> DeprovisionAsync(HttpRequest request, string id, DurableTaskClient client, CancellationToken cancellationToken) =>
+        GuardAsync(request, async () => await service.DeprovisionAsync(client, id, cancellationToken) switch
+        {
+            DeprovisionAccepted accepted => TypedResults.Accepted(
+                DockerVmRoutes.StatusPath(accepted.InstanceId),
+                new DeprovisionResponse(
+                    accepted.InstanceId,
+                    accepted.DeprovisionInstanceId,
+                    DockerVmRoutes.StatusPath(accepted.InstanceId),
+                    accepted.Duplicate)),
+            DeprovisionConflict conflict => ApiProblems.Conflict(conflict.InstanceId, conflict.Reason),
+            DeprovisionNotFound notFound => ApiProblems.NotFound(notFound.InstanceId),
+            var other => throw new UnreachableException($"Unknown outcome {other.GetType().Name}."),
+        });
+
+    /// <summary>
+    /// <c>POST /api/webhooks/docker-vms</c>: a Standard Webhooks request whose <c>data</c> is a provisioning request.
+    /// 401 unless signed, fresh and not replayed; then the same answers as <see cref="SubmitAsync"/>. Without an
+    /// idempotency key the <c>webhook-id</c> serves as one, so a sender's redelivery maps to the same instance.
+    /// </summary>
+    public Task<IResult> ReceiveWebhookAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken) =>
+        GuardAsync(request, async () =>
+        {
+            // Read before verifying (the signature covers the exact text), so bounded: unsigned traffic cannot fill memory.
+            var buffer = ArrayPool<char>.Shared.Rent(MaxWebhookPayloadChars + 1);
+            string payload;
+            try
+            {
+                using var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+                var length = await reader.ReadBlockAsync(buffer.AsMemory(0, MaxWebhookPayloadChars + 1), cancellationToken);
+                if (length > MaxWebhookPayloadChars)
+                {
+                    return ApiProblems.PayloadTooLarge(MaxWebhookPayloadChars);
+                }
+
+                payload = new string(buffer, 0, length);
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(buffer);
+            }
+
+            var verification = await webhookVerifier.VerifyAsync(payload, request.Headers, cancellationToken);
+            if (!verification.IsVerified || verification.WebhookId is not { } webhookId)
+            {
+                return ApiProblems.WebhookRejected(verification.Rejection);
+            }
+
+            try
+            {
+                return await SubmitWebhookAsync(request, payload, webhookId, client, cancellationToken);
+            }
+            catch
+            {
+                // Nothing was accepted: let the sender's retry of this id through.
+                await webhookVerifier.ReleaseAsync(webhookId, CancellationToken.None);
+                throw;
+            }
+        });
+
+    /// <summary><c>GET /api/openapi.json</c>: the checked-in OpenAPI document.</summary>
+    public static IResult GetOpenApiDocument() => TypedResults.Text(DockerVmOpenApi.Json, "application/json", Encoding.UTF8);
+
+    private async Task<IResult> SubmitWebhookAsync(
+        HttpRequest request, string payload, string webhookId, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        if (!ApiJson.IsJsonContentType(request))
+        {
+            return ApiProblems.UnsupportedMediaType(request.ContentType);
+        }
+
+        InboundWebhookPayload? envelope;
+        try
+        {
+            envelope = JsonSerializer.Deserialize<InboundWebhookPayload>(payload, ApiJson.RequestOptions);
+        }
+        catch (JsonException ex)
+        {
+            LogMalformedJson(logger, ex.Path);
+            return ApiProblems.MalformedJson(ex);
+        }
+
+        List<ValidationError> errors = [];
+        if (envelope?.Type != InboundWebhookPayload.ProvisionRequestedType)
+        {
+            errors.Add(new ValidationError("type", "webhook-type", $"type must be '{InboundWebhookPayload.ProvisionRequestedType}'."));
+        }
+
+        if (envelope?.Data is null)
+        {
+            errors.Add(new ValidationError("data", "required", "data must be the provisioning request."));
+        }
+
+        if (errors.Count > 0 || envelope?.Data is not { } data)
+        {
+            return ApiProblems.Validation(errors);
+        }
+
+        var key = IdempotencyKey(request)
+            ?? (string.IsNullOrWhiteSpace(data.IdempotencyKey) && IsUsableAsIdempotencyKey(webhookId) ? webhookId : null);
+        return ToResult(await service.SubmitAsync(client, data, key, cancellationToken));
+    }
+
+    // A webhook-id outside the idempotency key format would fail validation on a field the caller never sent.
+    private static bool IsUsableAsIdempotencyKey(string webhookId) =>
+        webhookId.Length <= 100 && webhookId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-');
+
+    private static string? IdempotencyKey(HttpRequest request)
+    {
+        string? key = request.Headers[DockerVmRoutes.IdempotencyKeyHeader];
+        return string.IsNullOrWhiteSpace(key) ? null : key;
+    }
+
+    private static IResult ToResult(SubmitOutcome outcome) => outcome switch
+    {
+        SubmitAccepted { Duplicate: false } accepted => TypedResults.Accepted(
+            DockerVmRoutes.StatusPath(accepted.InstanceId),
+            new SubmitResponse(accepted.InstanceId, DockerVmRoutes.StatusPath(accepted.InstanceId), Duplicate: false)),
+        SubmitAccepted accepted => new LocatedResult<IResult>(
+            TypedResults.Ok(new SubmitResponse(accepted.InstanceId, DockerVmRoutes.StatusPath(accepted.InstanceId), Duplicate: true)),
+            DockerVmRoutes.StatusPath(accepted.InstanceId)),
+        SubmitRejected rejected => ApiProblems.Validation(rejected.Errors),
+        _ => throw new UnreachableException($"Unknown outcome {outcome.GetType().Name}."),
+    };
+
+    private async Task<IResult> GuardAsync(HttpRequest request, Func<Task<IResult>> handle)
+    {
+        try
+        {
+            return await handle();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var traceId = Activity.Current?.Id ?? request.HttpContext.TraceIdentifier;
+            LogUnexpected(logger, ex, request.Method, request.Path, traceId);
+            return ApiProblems.Unexpected(traceId);
+        }
+    }
+
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Request body is not valid JSON at {JsonPath}")]
+    private static partial void LogMalformedJson(ILogger logger, string? jsonPath);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Unexpected error handling {Method} {Path} (trace {TraceId})")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, PathString path, string traceId);
+}

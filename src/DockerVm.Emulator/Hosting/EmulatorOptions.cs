@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Logging;
+
+namespace DockerVm.Emulator.Hosting;
+
+/// <summary>Startup options of the local Azure emulator.</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>Default HTTPS port of the standalone emulator.</summary>
+    public const int DefaultPort = 8443;
+
+    /// <summary>HTTPS port on 127.0.0.1; 0 picks a free port (tests, embedding).</summary>
+    public int Port { get; set; }
+
+    /// <summary>The one subscription the emulator serves.</summary>
+    public string SubscriptionId { get; set; } = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+
+    public string TenantId { get; set; } = "9c2d3a4e-1b5f-4e6a-8d7c-0f1e2d3c4b5a";
+
+    /// <summary>Audience ARM accepts in bearer tokens (no trailing slash, like ArmEnvironment).</summary>
+    public string ArmAudience { get; set; } = "https://management.azure.com";
+
+    /// <summary>Audience Key Vault accepts in bearer tokens.</summary>
+    public string KeyVaultAudience { get; set; } = "https://vault.azure.net";
+
+    /// <summary>Secret clients send as X-IDENTITY-HEADER (2019-08-01) or secret (2017-09-01); random when null.</summary>
+    public string? IdentityHeader { get; set; }
+
+    /// <summary>Client id of the emulated managed identity (system-assigned when a request names none).</summary>
+    public string ManagedIdentityClientId { get; set; } = "5b8f0a4e-6c1d-4f2a-9e3b-7d6c5b4a3f21";
+
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Where the TLS certificate PEM is written; a temp file (deleted on dispose) when null.</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>Simulated long-running operation durations; zero finishes on the first poll.</summary>
+    public LroDurations Durations { get; set; } = new();
+
+    /// <summary>The standalone tool's first public IP (the team convention: 127.0.1.0/24 upwards).</summary>
+    public const string StandalonePublicIpRangeStart = "127.0.1.1";
+
+    /// <summary>
+    /// First address handed to public IPs (loopback, so emulated Docker daemons are reachable). When null, a random
+    /// 127.x.y.1 block is used, so emulators embedded side by side (parallel tests) never share daemon addresses.
+    /// </summary>
+    public string? PublicIpRangeStart { get; set; }
+
+    /// <summary>Items per page in ARM and Key Vault lists (a client's $top/maxresults may lower it).</summary>
+    public int PageSize { get; set; } = 100;
+
+    /// <summary>Retry-After seconds sent with in-progress operation status documents.</summary>
+    public int OperationRetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>ARM-like throttling (token buckets per subscription); off when null.</summary>
+    public ThrottlingOptions? Throttling { get; set; }
+
+    /// <summary>Latency added to every request (before faults and handlers).</summary>
+    public TimeSpan BaseLatency { get; set; }
+
+    /// <summary>How many requests the in-memory request log keeps.</summary>
+    public int RequestLogCapacity { get; set; } = 10_000;
+
+    /// <summary>Logging providers; none when null (the standalone tool adds the console).</summary>
+    public Action<ILoggingBuilder>? ConfigureLogging { get; set; }
+
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}
+
+/// <summary>How long each kind of long-running operation stays InProgress. Mutable at run time.</summary>
+public sealed class LroDurations
+{
+    public TimeSpan VirtualMachine { get; set; } = TimeSpan.Zero;
+
+    public TimeSpan Extension { get; set; } = TimeSpan.Zero;
+
+    public TimeSpan Network { get; set; } = TimeSpan.Zero;
+
+    public TimeSpan Delete { get; set; } = TimeSpan.Zero;
+
+    public TimeSpan ResourceGroupDelete { get; set; } = TimeSpan.Zero;
+
+    public TimeSpan SecretDelete { get; set; } = TimeSpan.Zero;
+
+    public LroDurations Clone() => (LroDurations)MemberwiseClone();
+}
+
+/// <summary>Token buckets per subscription, like ARM's read/write limits.</summary>
+public sealed record ThrottlingOptions
+{
+    public int ReadCapacity { get; init; } = 250;
+
+    public double ReadRefillPerSecond { get; init; } = 25;
+
+    public int WriteCapacity { get; init; } = 200;
+
+    public double WriteRefillPerSecond { get; init; } = 10;
+}

@@ -1,0 +1,73 @@
+using DockerVm.Provisioning.Callbacks;
+using DockerVm.Provisioning.Workflow;
+using Microsoft.Azure.Functions.Worker;
+
+namespace DockerVm.Functions.Workflow;
+
+/// <summary>Activity functions: each named after, and delegating to, the workflow library's activity class.</summary>
+public static class ActivityFunctions
+{
+    [Function(nameof(CreateNetworkInterface))]
+    public static Task<CreateNetworkInterfaceOutput> RunCreateNetworkInterface([ActivityTrigger] CreateNetworkInterfaceInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<CreateNetworkInterface, CreateNetworkInterfaceInput, CreateNetworkInterfaceOutput>(input, context);
+
+    [Function(nameof(CreateNetworkSecurityGroup))]
+    public static Task<CreateNetworkSecurityGroupOutput> RunCreateNetworkSecurityGroup([ActivityTrigger] CreateNetworkSecurityGroupInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<CreateNetworkSecurityGroup, CreateNetworkSecurityGroupInput, CreateNetworkSecurityGroupOutput>(input, context);
+
+    [Function(nameof(CreatePublicIpAddress))]
+    public static Task<CreatePublicIpAddressOutput> RunCreatePublicIpAddress([ActivityTrigger] CreatePublicIpAddressInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<CreatePublicIpAddress, CreatePublicIpAddressInput, CreatePublicIpAddressOutput>(input, context);
+
+    [Function(nameof(CreateVirtualNetwork))]
+    public static Task<CreateVirtualNetworkOutput> RunCreateVirtualNetwork([ActivityTrigger] CreateVirtualNetworkInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<CreateVirtualNetwork, CreateVirtualNetworkInput, CreateVirtualNetworkOutput>(input, context);
+
+    [Function(nameof(DeleteDockerSecrets))]
+    public static Task<DeleteDockerSecretsOutput> RunDeleteDockerSecrets([ActivityTrigger] DeleteDockerSecretsInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<DeleteDockerSecrets, DeleteDockerSecretsInput, DeleteDockerSecretsOutput>(input, context);
+
+    [Function(nameof(DeleteResource))]
+    public static Task<DeleteResourceOutput> RunDeleteResource([ActivityTrigger] DeleteResourceInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<DeleteResource, DeleteResourceInput, DeleteResourceOutput>(input, context);
+
+    [Function(nameof(EnsureResourceGroup))]
+    public static Task<EnsureResourceGroupOutput> RunEnsureResourceGroup([ActivityTrigger] EnsureResourceGroupInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<EnsureResourceGroup, EnsureResourceGroupInput, EnsureResourceGroupOutput>(input, context);
+
+    [Function(nameof(GetExtensionState))]
+    public static Task<GetExtensionStateOutput> RunGetExtensionState([ActivityTrigger] GetExtensionStateInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<GetExtensionState, GetExtensionStateInput, GetExtensionStateOutput>(input, context);
+
+    [Function(nameof(GetResourceState))]
+    public static Task<GetResourceStateOutput> RunGetResourceState([ActivityTrigger] GetResourceStateInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<GetResourceState, GetResourceStateInput, GetResourceStateOutput>(input, context);
+
+    [Function(nameof(GetVirtualMachineState))]
+    public static Task<GetVirtualMachineStateOutput> RunGetVirtualMachineState([ActivityTrigger] GetVirtualMachineStateInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<GetVirtualMachineState, GetVirtualMachineStateInput, GetVirtualMachineStateOutput>(input, context);
+
+    [Function(nameof(GetWorkflowSettings))]
+    public static Task<WorkflowSettings> RunGetWorkflowSettings([ActivityTrigger] string? input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<GetWorkflowSettings, string?, WorkflowSettings>(input, context);
+
+    [Function(nameof(IssueDockerCertificates))]
+    public static Task<DockerSecretIdentifiers> RunIssueDockerCertificates([ActivityTrigger] IssueDockerCertificatesInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<IssueDockerCertificates, IssueDockerCertificatesInput, DockerSecretIdentifiers>(input, context);
+
+    [Function(nameof(SendCallback))]
+    public static Task<CallbackDeliveryResult> RunSendCallback([ActivityTrigger] SendCallbackInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<SendCallback, SendCallbackInput, CallbackDeliveryResult>(input, context);
+
+    [Function(nameof(StartDockerInstallation))]
+    public static Task<StartDockerInstallationOutput> RunStartDockerInstallation([ActivityTrigger] StartDockerInstallationInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<StartDockerInstallation, StartDockerInstallationInput, StartDockerInstallationOutput>(input, context);
+
+    [Function(nameof(StartVirtualMachineCreation))]
+    public static Task<StartVirtualMachineCreationOutput> RunStartVirtualMachineCreation([ActivityTrigger] StartVirtualMachineCreationInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<StartVirtualMachineCreation, StartVirtualMachineCreationInput, StartVirtualMachineCreationOutput>(input, context);
+
+    [Function(nameof(VerifyDockerEndpoint))]
+    public static Task<VerifyDockerEndpointOutput> RunVerifyDockerEndpoint([ActivityTrigger] VerifyDockerEndpointInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<VerifyDockerEndpoint, VerifyDockerEndpointInput, VerifyDockerEndpointOutput>(input, context);
+}

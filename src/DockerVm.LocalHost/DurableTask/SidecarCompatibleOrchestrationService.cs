@@ -1,0 +1,277 @@
+using System.Collections.Concurrent;
+using DurableTask.Core;
+using DurableTask.Core.History;
+
+namespace DockerVm.LocalHost.DurableTask;
+
+/// <summary>
+/// Sits between the in-process gRPC sidecar (<c>TaskHubGrpcServer</c>) and the Azure Storage orchestration service and
+/// smooths over three places where the two disagree:
+/// <list type="number">
+/// <item>the sidecar records sub-orchestration starts as its own subclass of
+/// <see cref="SubOrchestrationInstanceCreatedEvent"/>, which Azure Storage writes without an <c>EventType</c>, so the
+/// parent's history can never be loaded again: the plain event is stored instead;</item>
+/// <item>tags arrive as Google.Protobuf <c>MapField</c>s, whose type name Azure Storage's typed JSON cannot resolve on
+/// the way back: they are copied into plain dictionaries;</item>
+/// <item>the sidecar never renews activity locks, so an activity running longer than the work-item visibility timeout
+/// is delivered again and runs twice: the lock is renewed until the activity completes or is abandoned.</item>
+/// </list>
+/// Everything else is passed through unchanged.
+/// </summary>
+internal sealed partial class SidecarCompatibleOrchestrationService(
+    IOrchestrationService inner,
+    TimeSpan activityLockRenewalInterval,
+    ILogger<SidecarCompatibleOrchestrationService> logger) : IOrchestrationService, IAsyncDisposable
+{
+    readonly ConcurrentDictionary<string, ActivityLockRenewal> renewals = new(StringComparer.Ordinal);
+
+    public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
+
+    public int MaxConcurrentTaskOrchestrationWorkItems => inner.MaxConcurrentTaskOrchestrationWorkItems;
+
+    public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => inner.EventBehaviourForContinueAsNew;
+
+    public int TaskActivityDispatcherCount => inner.TaskActivityDispatcherCount;
+
+    public int MaxConcurrentTaskActivityWorkItems => inner.MaxConcurrentTaskActivityWorkItems;
+
+    public Task StartAsync() => inner.StartAsync();
+
+    public Task StopAsync() => inner.StopAsync();
+
+    public Task StopAsync(bool isForced) => inner.StopAsync(isForced);
+
+    public Task CreateAsync() => inner.CreateAsync();
+
+    public Task CreateAsync(bool recreateInstanceStore) => inner.CreateAsync(recreateInstanceStore);
+
+    public Task CreateIfNotExistsAsync() => inner.CreateIfNotExistsAsync();
+
+    public Task DeleteAsync() => inner.DeleteAsync();
+
+    public Task DeleteAsync(bool deleteInstanceStore) => inner.DeleteAsync(deleteInstanceStore);
+
+    public bool IsMaxMessageCountExceeded(int currentMessageCount, OrchestrationRuntimeState runtimeState) =>
+        inner.IsMaxMessageCountExceeded(currentMessageCount, runtimeState);
+
+    public int GetDelayInSecondsAfterOnProcessException(Exception exception) => inner.GetDelayInSecondsAfterOnProcessException(exception);
+
+    public int GetDelayInSecondsAfterOnFetchException(Exception exception) => inner.GetDelayInSecondsAfterOnFetchException(exception);
+
+    public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
+        inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
+
+    public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
+
+    public Task CompleteTaskOrchestrationWorkItemAsync(
+        TaskOrchestrationWorkItem workItem,
+        OrchestrationRuntimeState newOrchestrationRuntimeState,
+        IList<TaskMessage> outboundMessages,
+        IList<TaskMessage> orchestratorMessages,
+        IList<TaskMessage> timerMessages,
+        TaskMessage continuedAsNewMessage,
+        OrchestrationState orchestrationState)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+        ArgumentNullException.ThrowIfNull(newOrchestrationRuntimeState);
+
+        NormalizeHistory(newOrchestrationRuntimeState);
+        if (!ReferenceEquals(workItem.OrchestrationRuntimeState, newOrchestrationRuntimeState) && workItem.OrchestrationRuntimeState is { } current)
+        {
+            NormalizeHistory(current);
+        }
+
+        NormalizeMessages(outboundMessages);
+        NormalizeMessages(orchestratorMessages);
+        NormalizeMessages(timerMessages);
+        if (continuedAsNewMessage is not null)
+        {
+            continuedAsNewMessage.Event = NormalizeEvent(continuedAsNewMessage.Event);
+        }
+
+        if (orchestrationState?.Tags is { } tags)
+        {
+            orchestrationState.Tags = ToPlainTags(tags);
+        }
+
+        return inner.CompleteTaskOrchestrationWorkItemAsync(
+            workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
+    }
+
+    public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
+
+    public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
+
+    public async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+    {
+        TaskActivityWorkItem workItem = await inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken).ConfigureAwait(false);
+        if (workItem is not null)
+        {
+            var renewal = new ActivityLockRenewal(inner, workItem, activityLockRenewalInterval, logger);
+            if (!renewals.TryAdd(workItem.Id, renewal))
+            {
+                await renewal.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        return workItem!;
+    }
+
+    public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => inner.RenewTaskActivityWorkItemLockAsync(workItem);
+
+    public async Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+
+        // A renewal in flight changes the message's pop receipt: wait for it before deleting the message.
+        await StopRenewingAsync(workItem).ConfigureAwait(false);
+        await inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage).ConfigureAwait(false);
+    }
+
+    public async Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem)
+    {
+        ArgumentNullException.ThrowIfNull(workItem);
+
+        await StopRenewingAsync(workItem).ConfigureAwait(false);
+        await inner.AbandonTaskActivityWorkItemAsync(workItem).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (string id in renewals.Keys)
+        {
+            if (renewals.TryRemove(id, out ActivityLockRenewal? renewal))
+            {
+                await renewal.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Number of activities whose locks are currently being renewed (for tests and diagnostics).</summary>
+    internal int ActiveRenewals => renewals.Count;
+
+    async Task StopRenewingAsync(TaskActivityWorkItem workItem)
+    {
+        if (renewals.TryRemove(workItem.Id, out ActivityLockRenewal? renewal))
+        {
+            await renewal.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    static void NormalizeHistory(OrchestrationRuntimeState state)
+    {
+        // Events and NewEvents share event objects: a replaced event must be the same object in both lists.
+        var replaced = new Dictionary<HistoryEvent, HistoryEvent>(ReferenceEqualityComparer.Instance);
+        NormalizeEvents(state.Events, replaced);
+        NormalizeEvents(state.NewEvents, replaced);
+    }
+
+    static void NormalizeEvents(IList<HistoryEvent> events, Dictionary<HistoryEvent, HistoryEvent> replaced)
+    {
+        for (int i = 0; i < events.Count; i++)
+        {
+            HistoryEvent original = events[i];
+            if (!replaced.TryGetValue(original, out HistoryEvent? normalized))
+            {
+                normalized = NormalizeEvent(original);
+                replaced[original] = normalized;
+            }
+
+            events[i] = normalized;
+        }
+    }
+
+    static void NormalizeMessages(IList<TaskMessage>? messages)
+    {
+        if (messages is null)
+        {
+            return;
+        }
+
+        foreach (TaskMessage message in messages)
+        {
+            message.Event = NormalizeEvent(message.Event);
+        }
+    }
+
+    internal static HistoryEvent NormalizeEvent(HistoryEvent historyEvent)
+    {
+        switch (historyEvent)
+        {
+            case SubOrchestrationInstanceCreatedEvent created when created.GetType() != typeof(SubOrchestrationInstanceCreatedEvent):
+                return new SubOrchestrationInstanceCreatedEvent(created.EventId)
+                {
+                    Name = created.Name,
+                    Version = created.Version,
+                    InstanceId = created.InstanceId,
+                    Input = created.Input,
+                    ClientSpanId = created.ClientSpanId,
+                    Tags = created.Tags is null ? null : ToPlainTags(created.Tags),
+                    Timestamp = created.Timestamp,
+                    IsPlayed = created.IsPlayed,
+                };
+            case SubOrchestrationInstanceCreatedEvent { Tags: not null } created:
+                created.Tags = ToPlainTags(created.Tags);
+                return created;
+            case ExecutionStartedEvent { Tags: not null } started:
+                started.Tags = ToPlainTags(started.Tags);
+                return started;
+            default:
+                return historyEvent;
+        }
+    }
+
+    static IDictionary<string, string> ToPlainTags(IDictionary<string, string> tags) =>
+        tags.GetType() == typeof(Dictionary<string, string>) ? tags : new Dictionary<string, string>(tags, StringComparer.Ordinal);
+
+    /// <summary>Keeps one activity's queue message invisible to other workers while the activity runs.</summary>
+    sealed class ActivityLockRenewal : IAsyncDisposable
+    {
+        readonly CancellationTokenSource stop = new();
+        readonly Task loop;
+
+        public ActivityLockRenewal(IOrchestrationService service, TaskActivityWorkItem workItem, TimeSpan interval, ILogger logger)
+        {
+            loop = RenewUntilStoppedAsync(service, workItem, interval, logger, stop.Token);
+        }
+
+        static async Task RenewUntilStoppedAsync(
+            IOrchestrationService service, TaskActivityWorkItem workItem, TimeSpan interval, ILogger logger, CancellationToken cancellationToken)
+        {
+            using var timer = new PeriodicTimer(interval);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    try
+                    {
+                        await service.RenewTaskActivityWorkItemLockAsync(workItem).ConfigureAwait(false);
+                        LogActivityLockRenewed(logger, workItem.Id);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // The next tick tries again; if the lock is lost the provider redelivers, which is the safe outcome.
+                        LogActivityLockRenewalFailed(logger, workItem.Id, ex.GetType().Name);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped: the activity completed or was abandoned.
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await loop.ConfigureAwait(false);
+            stop.Dispose();
+        }
+    }
+
+    [LoggerMessage(EventId = 6101, Level = LogLevel.Debug, Message = "Renewed the lock of activity work item {WorkItemId}")]
+    static partial void LogActivityLockRenewed(ILogger logger, string workItemId);
+
+    [LoggerMessage(EventId = 6102, Level = LogLevel.Warning, Message = "Renewing the lock of activity work item {WorkItemId} failed ({ErrorType}); retrying at the next interval")]
+    static partial void LogActivityLockRenewalFailed(ILogger logger, string workItemId, string errorType);
+}

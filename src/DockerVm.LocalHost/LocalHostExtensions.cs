@@ -1,0 +1,40 @@
+using DockerVm.Api;
+using DockerVm.LocalHost.DurableTask;
+using DockerVm.LocalHost.Queues;
+using DockerVm.Provisioning;
+
+namespace DockerVm.LocalHost;
+
+public static class LocalHostExtensions
+{
+    /// <summary>The port <c>func start</c> uses, so URLs are the same whichever host serves them.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    /// <summary>
+    /// Everything the local host runs: the shared API and application layer, the workflow on a durable local
+    /// Durable Task runtime (Azure Storage on Azurite), and the request queue listener. Loopback only.
+    /// </summary>
+    public static WebApplicationBuilder AddDockerVmLocalHost(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddDockerVmApi();
+        builder.Services.AddLocalDurableTask(tasks => tasks.AddDockerVmWorkflow());
+        builder.Services.AddRequestQueueListener();
+        return builder;
+    }
+
+    /// <summary>The request queue with queue-trigger semantics; queue names come from <c>Provisioning:RequestQueueName</c>.</summary>
+    static IServiceCollection AddRequestQueueListener(this IServiceCollection services)
+    {
+        services.AddOptions<RequestQueueListenerOptions>().BindConfiguration(RequestQueueListenerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RequestQueues>();
+        services.AddHostedService<RequestQueueListener>();
+        return services;
+    }
+}

@@ -1,0 +1,60 @@
+using DockerVm.Provisioning.Application;
+using DockerVm.Provisioning.Azure;
+using DockerVm.Provisioning.Callbacks;
+using DockerVm.Provisioning.Certificates;
+using DockerVm.Provisioning.Requests;
+using DockerVm.Provisioning.Workflow;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace DockerVm.Provisioning;
+
+/// <summary>The one place both hosts wire the workflow from.</summary>
+public static class DependencyInjection
+{
+    /// <summary>
+    /// Registers everything the workflow and the application layer need: options (<c>Azure</c>, <c>Provisioning</c>,
+    /// <c>Callbacks</c>; bound from configuration and validated on start), the Azure clients (singletons), the
+    /// certificate authority, the request validator, the callback sender, <see cref="DockerVmService"/> and
+    /// <see cref="QueueRequestHandler"/>. (Durable Task creates orchestrators without DI; they read settings through <see cref="GetWorkflowSettings"/>.)
+    /// </summary>
+    public static IServiceCollection AddDockerVmProvisioning(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<AzureOptions>().BindConfiguration(AzureOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ProvisioningOptions>().BindConfiguration(ProvisioningOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddDockerVmAzureClients();
+        services.AddDockerVmCertificates();
+        services.AddDockerVmCallbacks();
+        services.TryAddSingleton<ProvisionRequestValidator>();
+        services.TryAddSingleton<DockerVmService>();
+        services.TryAddSingleton<QueueRequestHandler>();
+        return services;
+    }
+
+    /// <summary>Adds both orchestrators and every activity, under their class names.</summary>
+    public static DurableTaskRegistry AddDockerVmWorkflow(this DurableTaskRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        return registry
+            .AddOrchestrator<ProvisionDockerVm>()
+            .AddOrchestrator<DeprovisionDockerVm>()
+            .AddActivity<GetWorkflowSettings>()
+            .AddActivity<EnsureResourceGroup>()
+            .AddActivity<CreateNetworkSecurityGroup>()
+            .AddActivity<CreatePublicIpAddress>()
+            .AddActivity<CreateVirtualNetwork>()
+            .AddActivity<CreateNetworkInterface>()
+            .AddActivity<IssueDockerCertificates>()
+            .AddActivity<StartVirtualMachineCreation>()
+            .AddActivity<GetVirtualMachineState>()
+            .AddActivity<StartDockerInstallation>()
+            .AddActivity<GetExtensionState>()
+            .AddActivity<VerifyDockerEndpoint>()
+            .AddActivity<SendCallback>()
+            .AddActivity<DeleteResource>()
+            .AddActivity<GetResourceState>()
+            .AddActivity<DeleteDockerSecrets>();
+    }
+}

@@ -1,0 +1,54 @@
+using DockerVm.Provisioning.Callbacks;
+
+namespace DockerVm.Provisioning.Workflow;
+
+/// <summary>
+/// Output of <see cref="ProvisionDockerVm"/>. A failure is a result too (<see cref="Succeeded"/> false) so that the
+/// caller sees the ARM error code and the step. Carries Key Vault secret identifiers only, never key material.
+/// </summary>
+public sealed record ProvisionDockerVmResult
+{
+    public required bool Succeeded { get; init; }
+
+    public string? VmResourceId { get; init; }
+
+    public string? Fqdn { get; init; }
+
+    public string? PublicIpAddress { get; init; }
+
+    /// <summary><c>tcp://{fqdn}:{port}</c>.</summary>
+    public string? DockerHost { get; init; }
+
+    public string? DockerVersion { get; init; }
+
+    public DockerSecretIdentifiers? Secrets { get; init; }
+
+    /// <summary>ARM resource ids this instance created, in creation order (what deprovisioning deletes).
+    /// Empty after a failure: compensation already deleted them.</summary>
+    public IReadOnlyList<string> CreatedResourceIds { get; init; } = [];
+
+    /// <summary>ARM (or workflow) error code, e.g. <c>QuotaExceeded</c>, <c>VmReadyTimeout</c>.</summary>
+    public string? ErrorCode { get; init; }
+
+    public string? ErrorMessage { get; init; }
+
+    public ProvisioningStep? FailedStep { get; init; }
+
+    /// <summary>What happened to the callback; null when the request asked for none.</summary>
+    public CallbackDeliveryResult? Callback { get; init; }
+}
+
+/// <summary>Key Vault identifiers (URIs) of the five PEM secrets of one Docker host.</summary>
+public sealed record DockerSecretIdentifiers(
+    Uri CaCertificate,
+    Uri ServerCertificate,
+    Uri ServerKey,
+    Uri ClientCertificate,
+    Uri ClientKey)
+{
+    /// <summary>Secret names (last path segment before the version), for deletion.</summary>
+    public IReadOnlyList<string> Names =>
+        [.. new[] { CaCertificate, ServerCertificate, ServerKey, ClientCertificate, ClientKey }.Select(SecretName)];
+
+    internal static string SecretName(Uri id) => id.Segments.Length > 2 ? id.Segments[2].TrimEnd('/') : id.AbsolutePath;
+}

@@ -1,0 +1,18 @@
+using DockerVm.Provisioning.Callbacks;
+using DockerVm.Provisioning.Requests;
+using Microsoft.DurableTask;
+
+namespace DockerVm.Provisioning.Workflow;
+
+public sealed record SendCallbackInput(CallbackTarget Target, DockerHostEvent Event);
+
+/// <summary>Delivers the signed CloudEvent. Never fails: a receiver that keeps failing is reported in the result,
+/// which the orchestrator records in its output.</summary>
+public sealed class SendCallback(ICallbackSender sender) : TaskActivity<SendCallbackInput, CallbackDeliveryResult>
+{
+    public override Task<CallbackDeliveryResult> RunAsync(TaskActivityContext context, SendCallbackInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return sender.SendAsync(input.Target, input.Event, CancellationToken.None);
+    }
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Azure;
+using Azure.Core;
+using Azure.Identity;
+using DockerVm.Emulator.Tests.Infrastructure;
+
+namespace DockerVm.Emulator.Tests.Identity;
+
+/// <summary>The managed-identity endpoint through Azure.Identity, and the tokens ARM/Key Vault accept or reject.</summary>
+[Collection(SharedEmulatorDefinition.Name)]
+public sealed class ManagedIdentityTests(EmulatorFixture fixture)
+{
+    [Fact]
+    public async Task DefaultAzureCredential_IdentityVariablesSet_GetsTokenArmAccepts()
+    {
+        var credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
+        {
+            Transport = PinnedTransport.For(fixture.Emulator.Certificate),
+            ExcludeInteractiveBrowserCredential = true,
+        });
+
+        var token = await credential.GetTokenAsync(new TokenRequestContext(["https://management.azure.com/.default"]), CancellationToken.None);
+        var subscription = await AzureClients.Arm(fixture.Emulator, credential).GetDefaultSubscriptionAsync();
+
+        Assert.False(string.IsNullOrEmpty(token.Token));
+        Assert.True(token.ExpiresOn > DateTimeOffset.UtcNow.AddMinutes(30));
+        Assert.Equal(fixture.Emulator.SubscriptionId, subscription.Data.SubscriptionId);
+    }
+
+    [Fact]
+    public async Task ManagedIdentityCredential_VaultScope_SecretClientWorks()
+    {
+        var token = await fixture.Credential.GetTokenAsync(new TokenRequestContext(["https://vault.azure.net/.default"]), CancellationToken.None);
+        var secret = await fixture.Secrets().SetSecretAsync("mi-secret", "ok");
+
+        Assert.Equal(3, token.Token.Split('.').Length);
+        Assert.Equal("ok", secret.Value.Value);
+    }
+
+    [Fact]
+    public async Task LegacyEndpoint_2017WithSecretHeader_IssuesToken()
+    {
+        using var http = fixture.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("msi/token?api-version=2017-09-01&resource=https://vault.azure.net", UriKind.Relative));
+        request.Headers.Add("secret", fixture.Emulator.IdentityHeader);
+
+        using var response = await http.SendAsync(request);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Bearer", (string?)body["token_type"]);
+        Assert.Matches(@"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2} \+00:00$", (string?)body["expires_on"]);
+    }
+
+    [Fact]
+    public async Task TokenEndpoint_WrongIdentityHeader_Unauthorized()
+    {
+        using var http = fixture.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("msi/token?api-version=2019-08-01&resource=https://management.azure.com", UriKind.Relative));
+        request.Headers.Add("X-IDENTITY-HEADER", "not-the-header");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Arm_NoAuthorizationHeader_AuthenticationFailedWithChallenge()
+    {
+        using var http = fixture.Http();
+
+        using var response = await http.GetAsync(new Uri($"subscriptions/{fixture.Emulator.SubscriptionId}/resourcegroups?api-version=2022-09-01", UriKind.Relative));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("AuthenticationFailed", (string?)body["error"]?["code"]);
+        Assert.NotEmpty(response.Headers.WwwAuthenticate);
+    }
+
+    [Theory]
+    [InlineData("audience", "InvalidAuthenticationTokenAudience")]
+    [InlineData("expired", "ExpiredAuthenticationToken")]
+    [InlineData("garbage", "InvalidAuthenticationToken")]
+    public async Task ArmClient_BadToken_RejectedWithArmCode(string kind, string code)
+    {
+        var token = kind switch
+        {
+            "audience" => fixture.Emulator.IssueToken("https://vault.azure.net"),
+            "expired" => fixture.Emulator.IssueToken("https://management.azure.com", TimeSpan.FromMinutes(-1)),
+            _ => "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl",
+        };
+        var arm = AzureClients.Arm(fixture.Emulator, EmulatorTokenCredential.Fixed(token));
+
+        var error = await Assert.ThrowsAsync<RequestFailedException>(() => arm.GetDefaultSubscriptionAsync());
+
+        Assert.Equal(401, error.Status);
+        Assert.Equal(code, error.ErrorCode);
+    }
+}

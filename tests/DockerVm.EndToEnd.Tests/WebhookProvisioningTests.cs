@@ -1,0 +1,60 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using DockerVm.EndToEnd.Tests.Infrastructure;
+using StandardWebhooks;
+
+namespace DockerVm.EndToEnd.Tests;
+
+[Collection(LocalStackCollectionDefinition.Name)]
+public sealed class WebhookProvisioningTests(LocalStackFixture stack)
+{
+    [Fact]
+    public async Task SignedWebhook_ProvisionRequested_CompletesLikeHttp()
+    {
+        string name = stack.NewVmName("hook");
+        string payload = Envelope(stack.NewRequest(name, withCallback: false));
+
+        using HttpResponseMessage response = await PostAsync(payload, new StandardWebhook(stack.WebhookSecret));
+
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, body);
+        string id = JsonNode.Parse(body)!["id"]!.GetValue<string>();
+        JsonObject done = await stack.WaitForStateAsync(id, TimeSpan.FromSeconds(90), "succeeded");
+        Assert.Equal(name, done["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Webhook_SignedWithAnotherSecret_RejectedAndNothingScheduled()
+    {
+        string name = stack.NewVmName("forged");
+        string payload = Envelope(stack.NewRequest(name, withCallback: false));
+
+        using HttpResponseMessage response = await PostAsync(payload, new StandardWebhook("whsec_" + Convert.ToBase64String(new byte[32])));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await Task.Delay(500);
+        Assert.DoesNotContain(await stack.ListAllAsync(), s => s["name"]?.GetValue<string>() == name);
+    }
+
+    static string Envelope(JsonObject request) => new JsonObject
+    {
+        ["type"] = "dockerhost.provision.requested",
+        ["timestamp"] = DateTimeOffset.UtcNow.ToString("O"),
+        ["data"] = request,
+    }.ToJsonString();
+
+    async Task<HttpResponseMessage> PostAsync(string payload, StandardWebhook signer)
+    {
+        string id = "msg_" + Guid.NewGuid().ToString("N");
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "webhooks/docker-vms")
+        {
+            Content = new StringContent(payload, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", signer.Sign(id, now, payload));
+        return await stack.Api.SendAsync(request);
+    }
+}

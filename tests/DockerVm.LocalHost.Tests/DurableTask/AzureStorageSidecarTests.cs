@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using DockerVm.LocalHost.Tests.Infrastructure;
+using DurableTask.AzureStorage;
+using DurableTask.Core.History;
+using System.Text.Json;
+using Azure.Storage.Queues;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace DockerVm.LocalHost.Tests.DurableTask;
+
+/// <summary>
+/// The local Durable Task runtime on a real Azure Storage task hub (Azurite): each test exercises one of the places where
+/// the gRPC sidecar and the Azure Storage provider disagree, through the public worker/client API.
+/// </summary>
+[Collection(AzuriteCollectionDefinition.Name)]
+public sealed class AzureStorageSidecarTests(AzuriteFixture fixture)
+{
+    static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task SubOrchestration_OnAzureStorage_ParentCompletesAndItsHistoryLoads()
+    {
+        await using var host = await DurableTestHost.StartAsync(fixture.Azurite, DurableTestHost.UniqueHubName("sub"), Register);
+        DurableTaskClient client = host.Client;
+
+        string id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(ParentOrchestrator), "docker");
+        OrchestrationMetadata result = await WaitAsync(client, id);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal("parent(child(docker))", result.ReadOutputAs<string>());
+
+        // The parent's stored history must read back, including the sub-orchestration start with its event type.
+        var storage = host.Services.GetRequiredService<AzureStorageOrchestrationService>();
+        string history = await storage.GetOrchestrationHistoryAsync(id, null);
+        EventType[] eventTypes = EventTypes(history);
+        Assert.Contains(EventType.SubOrchestrationInstanceCreated, eventTypes);
+        Assert.Contains(EventType.SubOrchestrationInstanceCompleted, eventTypes);
+    }
+
+    [Fact]
+    public async Task SubOrchestrationWithTags_OnAzureStorage_ChildStartsWithItsTags()
+    {
+        await using var host = await DurableTestHost.StartAsync(fixture.Azurite, DurableTestHost.UniqueHubName("tags"), Register);
+        DurableTaskClient client = host.Client;
+
+        string id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(ParentOrchestrator), "tagged");
+        OrchestrationMetadata parent = await WaitAsync(client, id);
+        OrchestrationMetadata? child = await client.GetInstanceAsync(ChildId(id), getInputsAndOutputs: true);
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, parent.RuntimeStatus);
+        Assert.NotNull(child);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, child.RuntimeStatus);
+        Assert.Equal("docker-vm", child.Tags["purpose"]);
+    }
+
+    [Fact]
+    public async Task ActivityLongerThanVisibilityTimeout_OnAzureStorage_RunsOnceAndItsMessageIsDeleted()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["LocalHost:DurableTask:WorkItemVisibilityTimeout"] = "00:00:03",
+        };
+        string hub = DurableTestHost.UniqueHubName("lock");
+        await using var host = await DurableTestHost.StartAsync(fixture.Azurite, hub, Register, settings);
+        DurableTaskClient client = host.Client;
+        string key = Guid.NewGuid().ToString("N");
+
+        string id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(SlowOrchestrator), key);
+        OrchestrationMetadata result = await WaitAsync(client, id);
+
+        // A lost lock shows after completion too: the message could not be deleted and is delivered once more.
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
+        Assert.Equal(1, SlowActivity.Executions[key]);
+        var workItems = new QueueClient(fixture.Azurite.ConnectionString, hub.ToLowerInvariant() + "-workitems");
+        Assert.Equal(0, (await workItems.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    static void Register(DurableTaskRegistry tasks)
+    {
+        tasks.AddOrchestrator<ParentOrchestrator>();
+        tasks.AddOrchestrator<ChildOrchestrator>();
+        tasks.AddOrchestrator<SlowOrchestrator>();
+        tasks.AddActivity<SlowActivity>();
+    }
+
+    static EventType[] EventTypes(string historyJson)
+    {
+        using var history = JsonDocument.Parse(historyJson);
+        return history.RootElement.EnumerateArray()
+            .Select(e => e.GetProperty("EventType"))
+            .Select(t => t.ValueKind == JsonValueKind.Number ? (EventType)t.GetInt32() : Enum.Parse<EventType>(t.GetString()!))
+            .ToArray();
+    }
+
+    static string ChildId(string parentId) => parentId + "-child";
+
+    static async Task<OrchestrationMetadata> WaitAsync(DurableTaskClient client, string id)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        return await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+    }
+
+    sealed class ParentOrchestrator : TaskOrchestrator<string, string>
+    {
+        public override async Task<string> RunAsync(TaskOrchestrationContext context, string input)
+        {
+            var options = new SubOrchestrationOptions(
+                new TaskOptions(retry: null, tags: new Dictionary<string, string> { ["purpose"] = "docker-vm" }),
+                ChildId(context.InstanceId));
+            string child = await context.CallSubOrchestratorAsync<string>(nameof(ChildOrchestrator), input, options);
+            return $"parent({child})";
+        }
+    }
+
+    sealed class ChildOrchestrator : TaskOrchestrator<string, string>
+    {
+        public override Task<string> RunAsync(TaskOrchestrationContext context, string input) => Task.FromResult($"child({input})");
+    }
+
+    sealed class SlowOrchestrator : TaskOrchestrator<string, int>
+    {
+        public override Task<int> RunAsync(TaskOrchestrationContext context, string input) =>
+            context.CallActivityAsync<int>(nameof(SlowActivity), input);
+    }
+
+    sealed class SlowActivity : TaskActivity<string, int>
+    {
+        public static readonly ConcurrentDictionary<string, int> Executions = new();
+
+        public override async Task<int> RunAsync(TaskActivityContext context, string input)
+        {
+            int count = Executions.AddOrUpdate(input, 1, (_, n) => n + 1);
+
+            // Well past the 3 s visibility timeout: without lock renewal the message is delivered again meanwhile.
+            await Task.Delay(TimeSpan.FromSeconds(9));
+            return count;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using DockerVm.LocalHost.DurableTask;
+using DurableTask.Core;
+using DurableTask.Core.History;
+using Google.Protobuf.Collections;
+using Microsoft.DurableTask.Testing.Sidecar.Dispatcher;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DockerVm.LocalHost.Tests.DurableTask;
+
+/// <summary>Fast checks of each fix against a recording provider; the Azurite tests show each one matters.</summary>
+public sealed class SidecarCompatibleOrchestrationServiceTests
+{
+    [Fact]
+    public async Task CompleteOrchestration_SidecarSubOrchestrationEvent_ProviderReceivesPlainEvent()
+    {
+        var provider = new RecordingOrchestrationService();
+        await using var service = Create(provider, TimeSpan.FromMinutes(1));
+        var state = new OrchestrationRuntimeState();
+        state.AddEvent(new ExecutionStartedEvent(-1, "\"in\"") { Name = "Parent", OrchestrationInstance = new OrchestrationInstance { InstanceId = "p1", ExecutionId = "e1" } });
+        state.AddEvent(new GrpcSubOrchestrationInstanceCreatedEvent(7) { Name = "Child", InstanceId = "c1", Input = "\"x\"", Version = "1" });
+
+        await service.CompleteTaskOrchestrationWorkItemAsync(
+            new TaskOrchestrationWorkItem { InstanceId = "p1", OrchestrationRuntimeState = state }, state, [], [], [], null!, new OrchestrationState());
+
+        HistoryEvent stored = Assert.Single(provider.CompletedState!.NewEvents, e => e.EventType == EventType.SubOrchestrationInstanceCreated);
+        var plain = Assert.IsType<SubOrchestrationInstanceCreatedEvent>(stored, exactMatch: true);
+        Assert.Equal((7, "Child", "c1", "\"x\"", "1"), (plain.EventId, plain.Name, plain.InstanceId, plain.Input, plain.Version));
+        Assert.Same(plain, provider.CompletedState.Events[1]);
+    }
+
+    [Fact]
+    public async Task CompleteOrchestration_ProtobufMapTags_ProviderReceivesPlainDictionaries()
+    {
+        var provider = new RecordingOrchestrationService();
+        await using var service = Create(provider, TimeSpan.FromMinutes(1));
+        var state = new OrchestrationRuntimeState();
+        state.AddEvent(new ExecutionStartedEvent(-1, null) { Name = "Parent", OrchestrationInstance = new OrchestrationInstance { InstanceId = "p1" } });
+        var childStart = new TaskMessage
+        {
+            Event = new ExecutionStartedEvent(-1, null) { Name = "Child", Tags = new MapField<string, string> { { "owner", "team-a" } } },
+            OrchestrationInstance = new OrchestrationInstance { InstanceId = "c1" },
+        };
+        var status = new OrchestrationState { Tags = new MapField<string, string> { { "owner", "team-a" } } };
+
+        await service.CompleteTaskOrchestrationWorkItemAsync(
+            new TaskOrchestrationWorkItem { InstanceId = "p1", OrchestrationRuntimeState = state }, state, [], [childStart], [], null!, status);
+
+        var sentTags = ((ExecutionStartedEvent)provider.OrchestratorMessages!.Single().Event).Tags;
+        Assert.IsType<Dictionary<string, string>>(sentTags, exactMatch: true);
+        Assert.Equal("team-a", sentTags["owner"]);
+        Assert.IsType<Dictionary<string, string>>(provider.CompletedStatus!.Tags, exactMatch: true);
+    }
+
+    [Fact]
+    public async Task LockedActivity_RunningLongerThanRenewalInterval_LockRenewedUntilCompleted()
+    {
+        var provider = new RecordingOrchestrationService();
+        await using var service = Create(provider, TimeSpan.FromMilliseconds(50));
+
+        TaskActivityWorkItem workItem = await service.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(1), CancellationToken.None);
+        bool renewedRepeatedly = await EventuallyAsync(() => provider.Renewals >= 3, TimeSpan.FromSeconds(10));
+        await service.CompleteTaskActivityWorkItemAsync(workItem, new TaskMessage());
+        int renewalsAtCompletion = provider.Renewals;
+        await Task.Delay(300);
+
+        Assert.True(renewedRepeatedly);
+        Assert.Equal(renewalsAtCompletion, provider.Renewals);
+        Assert.Equal(0, service.ActiveRenewals);
+        Assert.True(provider.ActivityCompleted);
+    }
+
+    [Fact]
+    public async Task LockedActivity_Abandoned_RenewalStops()
+    {
+        var provider = new RecordingOrchestrationService();
+        await using var service = Create(provider, TimeSpan.FromMilliseconds(50));
+
+        TaskActivityWorkItem workItem = await service.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(1), CancellationToken.None);
+        await service.AbandonTaskActivityWorkItemAsync(workItem);
+        int renewalsAtAbandon = provider.Renewals;
+        await Task.Delay(300);
+
+        Assert.Equal(renewalsAtAbandon, provider.Renewals);
+        Assert.Equal(0, service.ActiveRenewals);
+    }
+
+    static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        for (var deadline = DateTime.UtcNow + timeout; DateTime.UtcNow < deadline; await Task.Delay(20))
+        {
+            if (condition())
+            {
+                return true;
+            }
+        }
+
+        return condition();
+    }
+
+    static SidecarCompatibleOrchestrationService Create(IOrchestrationService provider, TimeSpan renewal) =>
+        new(provider, renewal, NullLogger<SidecarCompatibleOrchestrationService>.Instance);
+
+    sealed class RecordingOrchestrationService : IOrchestrationService
+    {
+        int renewals;
+
+        public OrchestrationRuntimeState? CompletedState { get; private set; }
+
+        public IList<TaskMessage>? OrchestratorMessages { get; private set; }
+
+        public OrchestrationState? CompletedStatus { get; private set; }
+
+        public int Renewals => Volatile.Read(ref renewals);
+
+        public bool ActivityCompleted { get; private set; }
+
+        public int TaskOrchestrationDispatcherCount => 1;
+
+        public int MaxConcurrentTaskOrchestrationWorkItems => 1;
+
+        public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => BehaviorOnContinueAsNew.Carryover;
+
+        public int TaskActivityDispatcherCount => 1;
+
+        public int MaxConcurrentTaskActivityWorkItems => 1;
+
+        public Task CompleteTaskOrchestrationWorkItemAsync(
+            TaskOrchestrationWorkItem workItem, OrchestrationRuntimeState newOrchestrationRuntimeState, IList<TaskMessage> outboundMessages,
+            IList<TaskMessage> orchestratorMessages, IList<TaskMessage> timerMessages, TaskMessage continuedAsNewMessage, OrchestrationState orchestrationState)
+        {
+            CompletedState = newOrchestrationRuntimeState;
+            OrchestratorMessages = orchestratorMessages;
+            CompletedStatus = orchestrationState;
+            return Task.CompletedTask;
+        }
+
+        public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
+            Task.FromResult(new TaskActivityWorkItem { Id = "activity-1", LockedUntilUtc = DateTime.UtcNow.AddSeconds(1) });
+
+        public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem)
+        {
+            Interlocked.Increment(ref renewals);
+            return Task.FromResult(workItem);
+        }
+
+        public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage)
+        {
+            ActivityCompleted = true;
+            return Task.CompletedTask;
+        }
+
+        public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) => Task.CompletedTask;
+
+        public Task StartAsync() => Task.CompletedTask;
+
+        public Task StopAsync() => Task.CompletedTask;
+
+        public Task StopAsync(bool isForced) => Task.CompletedTask;
+
+        public Task CreateAsync() => Task.CompletedTask;
+
+        public Task CreateAsync(bool recreateInstanceStore) => Task.CompletedTask;
+
+        public Task CreateIfNotExistsAsync() => Task.CompletedTask;
+
+        public Task DeleteAsync() => Task.CompletedTask;
+
+        public Task DeleteAsync(bool deleteInstanceStore) => Task.CompletedTask;
+
+        public bool IsMaxMessageCountExceeded(int currentMessageCount, OrchestrationRuntimeState runtimeState) => false;
+
+        public int GetDelayInSecondsAfterOnProcessException(Exception exception) => 0;
+
+        public int GetDelayInSecondsAfterOnFetchException(Exception exception) => 0;
+
+        public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+
+        public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => Task.CompletedTask;
+
+        public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => Task.CompletedTask;
+
+        public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,199 @@
+using System.Collections.Concurrent;
+using DockerVm.Provisioning.Callbacks;
+using DockerVm.Provisioning.Certificates;
+using DockerVm.Provisioning.Requests;
+using DockerVm.Provisioning.Workflow;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DockerVm.Provisioning.Tests.Infrastructure;
+
+/// <summary>
+/// Fake activities registered under the real activities' names, over an in-memory picture of a subscription and a
+/// vault. They behave like the real ones (ids, idempotent PUTs, 404-tolerant deletes, PEM secrets issued by the real
+/// CA and read back by the installer step) so orchestrations run unchanged. Faults are queued per activity name.
+/// </summary>
+internal sealed class FakeAzure
+{
+    public const string SubscriptionId = "00000000-0000-0000-0000-000000000001";
+    public const string VaultUri = "https://fake-vault.vault.azure.net";
+
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Exception>> faults = new();
+    private readonly object gate = new();
+
+    public IDockerTlsCertificateAuthority? Authority { get; init; }
+
+    /// <summary>A fake whose certificate step issues real PEM with the product's CA.</summary>
+    public static FakeAzure WithRealCertificateAuthority() => new()
+    {
+        Authority = new DockerTlsCertificateAuthority(TimeProvider.System, NullLogger<DockerTlsCertificateAuthority>.Instance),
+    };
+
+    /// <summary>Every activity invocation, in order (name only).</summary>
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    /// <summary>Resources that exist now, in creation order.</summary>
+    public List<string> Resources { get; } = [];
+
+    /// <summary>Resources created by the workflow, in order.</summary>
+    public List<string> Created { get; } = [];
+
+    /// <summary>Delete requests, in order.</summary>
+    public List<string> Deleted { get; } = [];
+
+    public ConcurrentDictionary<string, FakeSecret> Secrets { get; } = new();
+
+    public ConcurrentQueue<string> ProtectedSettings { get; } = new();
+
+    public ConcurrentQueue<SendCallbackInput> Callbacks { get; } = new();
+
+    /// <summary>States returned by successive VM polls; once empty, <c>Succeeded</c>.</summary>
+    public ConcurrentQueue<GetVirtualMachineStateOutput> VmStates { get; } = new();
+
+    public ConcurrentQueue<GetExtensionStateOutput> ExtensionStates { get; } = new();
+
+    /// <summary>When true, VM polls say <c>Creating</c> forever.</summary>
+    public bool VmNeverReady { get; set; }
+
+    public CallbackDeliveryResult CallbackResult { get; set; } = new(true, 1, 200, null);
+
+    /// <summary>The next <paramref name="count"/> calls of <paramref name="activity"/> throw <paramref name="exception"/>.</summary>
+    public void Fail(string activity, Exception exception, int count = 1)
+    {
+        var queue = faults.GetOrAdd(activity, _ => new ConcurrentQueue<Exception>());
+        for (var i = 0; i < count; i++)
+        {
+            queue.Enqueue(exception);
+        }
+    }
+
+    public int CallCount(string activity) => Calls.Count(c => c == activity);
+
+    public void Register(DurableTaskRegistry registry)
+    {
+        Add<EnsureResourceGroupInput, EnsureResourceGroupOutput>(registry, nameof(EnsureResourceGroup), input =>
+            new EnsureResourceGroupOutput(Rg(input.ResourceGroup), Created: true));
+        Add<CreateNetworkSecurityGroupInput, CreateNetworkSecurityGroupOutput>(registry, nameof(CreateNetworkSecurityGroup), input =>
+            new CreateNetworkSecurityGroupOutput(Put($"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/networkSecurityGroups/{input.Name}")));
+        Add<CreatePublicIpAddressInput, CreatePublicIpAddressOutput>(registry, nameof(CreatePublicIpAddress), input =>
+            new CreatePublicIpAddressOutput(
+                Put($"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/publicIPAddresses/{input.Name}"),
+                "127.0.1.10",
+                $"{input.DnsLabel}.{input.Location}.cloudapp.azure.com"));
+        Add<CreateVirtualNetworkInput, CreateVirtualNetworkOutput>(registry, nameof(CreateVirtualNetwork), input =>
+        {
+            var id = Put($"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/virtualNetworks/{input.Name}");
+            return new CreateVirtualNetworkOutput(id, id + "/subnets/default");
+        });
+        Add<CreateNetworkInterfaceInput, CreateNetworkInterfaceOutput>(registry, nameof(CreateNetworkInterface), input =>
+            new CreateNetworkInterfaceOutput(Put($"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/networkInterfaces/{input.Name}")));
+        Add<IssueDockerCertificatesInput, DockerSecretIdentifiers>(registry, nameof(IssueDockerCertificates), IssueCertificates);
+        Add<StartVirtualMachineCreationInput, StartVirtualMachineCreationOutput>(registry, nameof(StartVirtualMachineCreation), input =>
+            new StartVirtualMachineCreationOutput(Put($"{Rg(input.ResourceGroup)}/providers/Microsoft.Compute/virtualMachines/{input.Name}")));
+        Add<GetVirtualMachineStateInput, GetVirtualMachineStateOutput>(registry, nameof(GetVirtualMachineState), _ =>
+            VmNeverReady ? new GetVirtualMachineStateOutput("Creating", null, null)
+            : VmStates.TryDequeue(out var state) ? state : new GetVirtualMachineStateOutput("Succeeded", null, null));
+        Add<StartDockerInstallationInput, StartDockerInstallationOutput>(registry, nameof(StartDockerInstallation), StartInstallation);
+        Add<GetExtensionStateInput, GetExtensionStateOutput>(registry, nameof(GetExtensionState), _ =>
+            ExtensionStates.TryDequeue(out var state) ? state : new GetExtensionStateOutput("Succeeded", null, null));
+        Add<VerifyDockerEndpointInput, VerifyDockerEndpointOutput>(registry, nameof(VerifyDockerEndpoint), input =>
+        {
+            // Like the real check: the client pair must be readable from the vault by identifier.
+            _ = ReadSecret(input.Secrets.ClientKey);
+            return new VerifyDockerEndpointOutput("27.5.1", "1.47");
+        });
+        Add<SendCallbackInput, CallbackDeliveryResult>(registry, nameof(SendCallback), input =>
+        {
+            Callbacks.Enqueue(input);
+            return CallbackResult;
+        });
+        Add<DeleteResourceInput, DeleteResourceOutput>(registry, nameof(DeleteResource), input =>
+        {
+            lock (gate)
+            {
+                Deleted.Add(input.ResourceId);
+                return new DeleteResourceOutput(AlreadyGone: !Resources.Remove(input.ResourceId));
+            }
+        });
+        Add<GetResourceStateInput, GetResourceStateOutput>(registry, nameof(GetResourceState), input =>
+        {
+            lock (gate)
+            {
+                return new GetResourceStateOutput(Resources.Contains(input.ResourceId), null);
+            }
+        });
+        Add<DeleteDockerSecretsInput, DeleteDockerSecretsOutput>(registry, nameof(DeleteDockerSecrets), input =>
+        {
+            var deleted = input.SecretNames.Where(n => Secrets.TryRemove(n, out _)).ToList();
+            return new DeleteDockerSecretsOutput(deleted, deleted);
+        });
+    }
+
+    private void Add<TIn, TOut>(DurableTaskRegistry registry, string name, Func<TIn, TOut> behaviour)
+    {
+        registry.AddActivityFunc<TIn, TOut>(name, (TaskActivityContext _, TIn input) =>
+        {
+            Calls.Enqueue(name);
+            if (faults.TryGetValue(name, out var queue) && queue.TryDequeue(out var fault))
+            {
+                throw fault;
+            }
+
+            return behaviour(input);
+        });
+    }
+
+    private static string Rg(string resourceGroup) => $"/subscriptions/{SubscriptionId}/resourceGroups/{resourceGroup}";
+
+    private string Put(string id)
+    {
+        lock (gate)
+        {
+            if (!Resources.Contains(id))
+            {
+                Resources.Add(id);
+                Created.Add(id);
+            }
+
+            return id;
+        }
+    }
+
+    private DockerSecretIdentifiers IssueCertificates(IssueDockerCertificatesInput input)
+    {
+        var authority = Authority ?? throw new InvalidOperationException("No CA configured for the fake.");
+        var set = authority.Issue(new DockerTlsIssueRequest(
+            input.Names.VmName, [input.Fqdn], [System.Net.IPAddress.Parse(input.PublicIpAddress)], input.KeyAlgorithm, input.ValidityDays));
+        var names = input.Names;
+        return new DockerSecretIdentifiers(
+            Store(names.CaCertificateSecret, set.CaCertificatePem),
+            Store(names.ServerCertificateSecret, set.ServerCertificatePem),
+            Store(names.ServerKeySecret, set.ServerKeyPem),
+            Store(names.ClientCertificateSecret, set.ClientCertificatePem),
+            Store(names.ClientKeySecret, set.ClientKeyPem));
+    }
+
+    private Uri Store(string name, string value)
+    {
+        var id = new Uri($"{VaultUri}/secrets/{name}/{Guid.NewGuid():N}");
+        Secrets[name] = new FakeSecret(id, value);
+        return id;
+    }
+
+    private string ReadSecret(Uri id) =>
+        Secrets.Values.FirstOrDefault(s => s.Id == id)?.Value ?? throw new InvalidOperationException($"No secret {id}.");
+
+    private StartDockerInstallationOutput StartInstallation(StartDockerInstallationInput input)
+    {
+        var ca = ReadSecret(input.Secrets.CaCertificate);
+        var cert = ReadSecret(input.Secrets.ServerCertificate);
+        var key = ReadSecret(input.Secrets.ServerKey);
+        var settings = input.Installer == DockerInstaller.DockerExtension
+            ? DockerInstallMaterial.DockerExtensionProtectedSettings(ca, cert, key)
+            : DockerInstallMaterial.CustomScriptProtectedSettings(DockerInstallMaterial.BuildInstallScript(ca, cert, key, input.DockerPort, input.DaemonOptions));
+        ProtectedSettings.Enqueue(settings.ToString());
+        return new StartDockerInstallationOutput($"{input.VmResourceId}/extensions/{DockerVmResourceNames.DockerExtension}");
+    }
+}
+
+internal sealed record FakeSecret(Uri Id, string Value);
