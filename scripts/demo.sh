@@ -17,6 +17,25 @@ say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 ok() { printf '  \033[32m✔\033[0m %s\n' "$*"; }
 show() { printf '  \033[2m$ %s\033[0m\n' "$*"; }
 
+# Polls the status resource into $workdir/status.json, printing each new "state · step", until the state is <done>
+# (returns) or <failed> (fails); states compare case-insensitively. Gives up <limit> seconds after the demo started.
+follow_status() { # follow_status <what> <done> <failed> <limit>
+  local last="" state step line
+  while :; do
+    curl -sSf "$status_url" -o "$workdir/status.json" || fail "GET $status_url failed"
+    state=$(jq -r '.state' "$workdir/status.json")
+    step=$(jq -r '.currentStep // ""' "$workdir/status.json")
+    line="$state${step:+ · $step}"
+    if [ "$line" != "$last" ]; then printf '  %s  %s\n' "$(date +%T)" "$line"; last=$line; fi
+    case "$(printf '%s' "$state" | tr '[:upper:]' '[:lower:]')" in
+      "$2") return 0 ;;
+      "$3") fail "$1 failed: $(jq -c '.error' "$workdir/status.json")" ;;
+    esac
+    [ $(($(date +%s) - started_at)) -lt "$4" ] || fail "$1 did not finish within $4s"
+    sleep 1
+  done
+}
+
 name="demo$(date +%H%M%S)"
 resource_group=rg-dockervm-demo
 workdir=$STATE_DIR/demo/$name
@@ -49,20 +68,7 @@ ok "202 Accepted — instance ${instance_id:-?}, status at $status_url"
 
 # --- 2. follow the status resource -----------------------------------------------------------------------------
 say "2. Follow the progress: GET $status_url"
-last=""
-while :; do
-  curl -sSf "$status_url" -o "$workdir/status.json" || fail "GET $status_url failed"
-  state=$(jq -r '.state' "$workdir/status.json")
-  step=$(jq -r '.currentStep // ""' "$workdir/status.json")
-  line="$state${step:+ · $step}"
-  if [ "$line" != "$last" ]; then printf '  %s  %s\n' "$(date +%T)" "$line"; last=$line; fi
-  case "$state" in
-    succeeded | Succeeded) break ;;
-    failed | Failed) fail "provisioning failed: $(jq -c '.error' "$workdir/status.json")" ;;
-  esac
-  [ $(($(date +%s) - started_at)) -lt "$timeout" ] || fail "provisioning did not finish within ${timeout}s"
-  sleep 1
-done
+follow_status provisioning succeeded failed "$timeout"
 fqdn=$(jq -r '.host.fqdn' "$workdir/status.json")
 public_ip=$(jq -r '.host.publicIpAddress' "$workdir/status.json")
 docker_host=$(jq -r '.host.dockerHost' "$workdir/status.json")
@@ -141,20 +147,7 @@ say "6. Deprovision: DELETE $status_url"
 show "curl -si -X DELETE $status_url"
 status=$(curl -sS -o "$workdir/delete.json" -w '%{http_code}' -X DELETE "$status_url") || fail "DELETE failed"
 [ "$status" = 202 ] || fail "expected 202 Accepted for DELETE, got $status: $(cat "$workdir/delete.json")"
-last=""
-while :; do
-  curl -sSf "$status_url" -o "$workdir/status.json" || fail "GET $status_url failed"
-  state=$(jq -r '.state' "$workdir/status.json")
-  step=$(jq -r '.currentStep // ""' "$workdir/status.json")
-  line="$state${step:+ · $step}"
-  if [ "$line" != "$last" ]; then printf '  %s  %s\n' "$(date +%T)" "$line"; last=$line; fi
-  case "$state" in
-    deprovisioned | Deprovisioned) break ;;
-    deprovisionFailed | DeprovisionFailed) fail "deprovisioning failed: $(jq -c '.error' "$workdir/status.json")" ;;
-  esac
-  [ $(($(date +%s) - started_at)) -lt $((timeout * 2)) ] || fail "deprovisioning did not finish in time"
-  sleep 1
-done
+follow_status deprovisioning deprovisioned deprovisionfailed $((timeout * 2))
 ok "VM, disks, network and its Key Vault secrets deleted"
 if wait_for_callback dockerhost.deprovisioned; then
   ok "received dockerhost.deprovisioned; signature verified"

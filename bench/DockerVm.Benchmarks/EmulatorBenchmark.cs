@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Azure;
@@ -195,8 +193,8 @@ internal static class EmulatorBenchmark
         {
             using var ca = X509Certificate2.CreateFromPem(vm.CaPem);
             using var client = X509Certificate2.CreateFromPem(vm.ClientCertificatePem!, vm.ClientKeyPem!);
-            using var handler = MutualTlsHandler(new IPEndPoint(IPAddress.Parse(vm.PublicIp), DockerPort), ca, client);
-            using var http = new HttpClient(handler) { BaseAddress = new Uri($"https://{vm.Fqdn}:{DockerPort}/"), Timeout = TimeSpan.FromSeconds(10) };
+            // Connects to the public IP (the FQDN does not resolve locally) while TLS targets the FQDN.
+            using var http = DockerTlsClient.Create(new IPEndPoint(IPAddress.Parse(vm.PublicIp), DockerPort), vm.Fqdn, ca, client, TimeSpan.FromSeconds(10));
             try
             {
                 cold.Add(await TimedPingAsync(http, cancellationToken));
@@ -221,43 +219,6 @@ internal static class EmulatorBenchmark
         var elapsed = Stopwatch.GetElapsedTime(start);
         return body.Trim() == "OK" ? elapsed : throw new HttpRequestException($"/_ping answered '{body}'");
     }
-
-    /// <summary>Connects to the public IP (the FQDN does not resolve locally) while TLS targets the FQDN.</summary>
-    private static SocketsHttpHandler MutualTlsHandler(IPEndPoint endpoint, X509Certificate2 ca, X509Certificate2 client) => new()
-    {
-        ConnectCallback = async (_, ct) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(endpoint, ct);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-        SslOptions = new SslClientAuthenticationOptions
-        {
-            ClientCertificates = [client],
-            RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-            {
-                if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
-                {
-                    return false;
-                }
-
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                using var server = new X509Certificate2(certificate);
-                return chain.Build(server);
-            },
-        },
-    };
 
     private sealed record CreatedVm(string Name, string PublicIp, string Fqdn, string CaPem, string? ClientCertificatePem, string? ClientKeyPem);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using DockerVm.LocalHost.DurableTask;
 using DurableTask.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -63,69 +64,10 @@ internal sealed class InMemorySidecar : IAsyncDisposable
     }
 
     /// <summary>Passes everything through except the two concurrency limits.</summary>
-    private sealed class ConcurrencyLimits(IOrchestrationService inner, int limit) : IOrchestrationService
+    private sealed class ConcurrencyLimits(IOrchestrationService inner, int limit) : DelegatingOrchestrationService(inner)
     {
-        public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
+        public override int MaxConcurrentTaskOrchestrationWorkItems => limit;
 
-        public int MaxConcurrentTaskOrchestrationWorkItems => limit;
-
-        public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => inner.EventBehaviourForContinueAsNew;
-
-        public int TaskActivityDispatcherCount => inner.TaskActivityDispatcherCount;
-
-        public int MaxConcurrentTaskActivityWorkItems => limit;
-
-        public Task StartAsync() => inner.StartAsync();
-
-        public Task StopAsync() => inner.StopAsync();
-
-        public Task StopAsync(bool isForced) => inner.StopAsync(isForced);
-
-        public Task CreateAsync() => inner.CreateAsync();
-
-        public Task CreateAsync(bool recreateInstanceStore) => inner.CreateAsync(recreateInstanceStore);
-
-        public Task CreateIfNotExistsAsync() => inner.CreateIfNotExistsAsync();
-
-        public Task DeleteAsync() => inner.DeleteAsync();
-
-        public Task DeleteAsync(bool deleteInstanceStore) => inner.DeleteAsync(deleteInstanceStore);
-
-        public bool IsMaxMessageCountExceeded(int currentMessageCount, OrchestrationRuntimeState runtimeState) =>
-            inner.IsMaxMessageCountExceeded(currentMessageCount, runtimeState);
-
-        public int GetDelayInSecondsAfterOnProcessException(Exception exception) => inner.GetDelayInSecondsAfterOnProcessException(exception);
-
-        public int GetDelayInSecondsAfterOnFetchException(Exception exception) => inner.GetDelayInSecondsAfterOnFetchException(exception);
-
-        public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-            inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
-
-        public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
-
-        public Task CompleteTaskOrchestrationWorkItemAsync(
-            TaskOrchestrationWorkItem workItem,
-            OrchestrationRuntimeState newOrchestrationRuntimeState,
-            IList<TaskMessage> outboundMessages,
-            IList<TaskMessage> orchestratorMessages,
-            IList<TaskMessage> timerMessages,
-            TaskMessage continuedAsNewMessage,
-            OrchestrationState orchestrationState) =>
-            inner.CompleteTaskOrchestrationWorkItemAsync(
-                workItem, newOrchestrationRuntimeState, outboundMessages, orchestratorMessages, timerMessages, continuedAsNewMessage, orchestrationState);
-
-        public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.AbandonTaskOrchestrationWorkItemAsync(workItem);
-
-        public Task ReleaseTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => inner.ReleaseTaskOrchestrationWorkItemAsync(workItem);
-
-        public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-            inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
-
-        public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => inner.RenewTaskActivityWorkItemLockAsync(workItem);
-
-        public Task CompleteTaskActivityWorkItemAsync(TaskActivityWorkItem workItem, TaskMessage responseMessage) =>
-            inner.CompleteTaskActivityWorkItemAsync(workItem, responseMessage);
-
-        public Task AbandonTaskActivityWorkItemAsync(TaskActivityWorkItem workItem) => inner.AbandonTaskActivityWorkItemAsync(workItem);
+        public override int MaxConcurrentTaskActivityWorkItems => limit;
     }
 }

@@ -16,8 +16,8 @@ public static class DependencyInjection
     /// <summary>
     /// Registers everything the workflow and the application layer need: options (<c>Azure</c>, <c>Provisioning</c>,
     /// <c>Callbacks</c>; bound from configuration and validated on start), the Azure clients (singletons), the
-    /// certificate authority, the request validator, the callback sender, <see cref="DockerVmService"/> and
-    /// <see cref="QueueRequestHandler"/>. (Durable Task creates orchestrators without DI; they read settings through <see cref="GetWorkflowSettings"/>.)
+    /// certificate authority, the request validator, the callback sender, <see cref="DockerVmService"/>,
+    /// <see cref="QueueRequestHandler"/> and the workflow's <see cref="ProvisioningMetrics"/>. (Durable Task creates orchestrators without DI; they read settings through <see cref="GetWorkflowSettings"/>.)
     /// </summary>
     public static IServiceCollection AddDockerVmProvisioning(this IServiceCollection services)
     {
@@ -30,6 +30,8 @@ public static class DependencyInjection
         services.TryAddSingleton<ProvisionRequestValidator>();
         services.TryAddSingleton<DockerVmService>();
         services.TryAddSingleton<QueueRequestHandler>();
+        services.AddMetrics();
+        services.TryAddSingleton<ProvisioningMetrics>();
         return services;
     }
 

@@ -6,44 +6,44 @@ using DockerVm.EndToEnd.Tests.Infrastructure;
 namespace DockerVm.EndToEnd.Tests;
 
 [Collection(LocalStackCollectionDefinition.Name)]
-public sealed class DurabilityTests(LocalStackFixture stack)
+public sealed class DurabilityTests(LocalStackFixture stack) : LocalStackTest(stack)
 {
     [Fact]
     public async Task HostKilledDuringVmWait_RestartedHostCompletesOnceWithOneVm()
     {
         // A host of its own (own task hub and queue) so killing it leaves the shared one alone. Short visibility
         // timeouts: messages a dead host had dequeued come back within seconds instead of the 5-minute default.
-        Dictionary<string, string> environment = stack.HostEnvironment("kill" + Guid.NewGuid().ToString("N")[..10], "kill-" + Guid.NewGuid().ToString("N")[..8]);
+        Dictionary<string, string> environment = Stack.HostEnvironment("kill" + Guid.NewGuid().ToString("N")[..10], "kill-" + Guid.NewGuid().ToString("N")[..8]);
         environment["LocalHost__DurableTask__WorkItemVisibilityTimeout"] = "00:00:06";
         environment["LocalHost__DurableTask__ControlQueueVisibilityTimeout"] = "00:00:06";
-        TimeSpan vmDuration = stack.Emulator.Control.Durations.VirtualMachine;
-        stack.Emulator.Control.Durations.VirtualMachine = TimeSpan.FromSeconds(10);
+        TimeSpan vmDuration = Stack.Emulator.Control.Durations.VirtualMachine;
+        Stack.Emulator.Control.Durations.VirtualMachine = TimeSpan.FromSeconds(10);
         try
         {
-            string name = stack.NewVmName("kill");
-            LocalHostProcess first = await stack.StartHostAsync(environment, "kill-first.log");
+            string name = Stack.NewVmName("kill");
+            LocalHostProcess first = await Stack.StartHostAsync(environment, "kill-first.log");
             using var firstApi = new HttpClient { BaseAddress = new Uri(first.BaseAddress, "api/") };
             using HttpResponseMessage submitted = await firstApi.PostAsync(
                 new Uri("docker-vms", UriKind.Relative),
-                new StringContent(stack.NewRequest(name).ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+                new StringContent(Stack.NewRequest(name).ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
             string id = (await submitted.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
             await WaitForStepAsync(firstApi, id, "creatingVirtualMachine");
 
             await first.KillAsync();
-            LocalHostProcess second = await stack.StartHostAsync(environment, "kill-second.log");
+            LocalHostProcess second = await Stack.StartHostAsync(environment, "kill-second.log");
             using var secondApi = new HttpClient { BaseAddress = new Uri(second.BaseAddress, "api/") };
             JsonObject done = await WaitForStateAsync(secondApi, id, TimeSpan.FromSeconds(120));
 
             Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
-            Assert.Single(stack.ResourcesOf(name), r => r.EndsWith($"/virtualMachines/{name}", StringComparison.OrdinalIgnoreCase));
-            Assert.Single(await stack.WaitForCallbacksAsync(id, ".provisioned"));
+            Assert.Single(Stack.ResourcesOf(name), r => r.EndsWith($"/virtualMachines/{name}", StringComparison.OrdinalIgnoreCase));
+            Assert.Single(await Stack.WaitForCallbacksAsync(id, ".provisioned"));
             await Task.Delay(1000);
-            Assert.Single(stack.CallbacksFor(id));
+            Assert.Single(Stack.CallbacksFor(id));
         }
         finally
         {
-            stack.Emulator.Control.Durations.VirtualMachine = vmDuration;
+            Stack.Emulator.Control.Durations.VirtualMachine = vmDuration;
         }
     }
 

@@ -6,22 +6,22 @@ using DockerVm.EndToEnd.Tests.Infrastructure;
 namespace DockerVm.EndToEnd.Tests;
 
 [Collection(LocalStackCollectionDefinition.Name)]
-public sealed class QueueProvisioningTests(LocalStackFixture stack)
+public sealed class QueueProvisioningTests(LocalStackFixture stack) : LocalStackTest(stack)
 {
     [Fact]
     public async Task QueueMessage_ValidRequest_CompletesWithSignedCallback()
     {
-        string name = stack.NewVmName("queue");
-        JsonObject request = stack.NewRequest(name);
+        string name = Stack.NewVmName("queue");
+        JsonObject request = Stack.NewRequest(name);
         request["idempotencyKey"] = "queue-" + name;
 
-        await Queue(stack.RequestQueueName).SendMessageAsync(request.ToJsonString());
+        await Queue(Stack.RequestQueueName).SendMessageAsync(request.ToJsonString());
 
         string id = await WaitForInstanceNamedAsync(name);
-        JsonObject done = await stack.WaitForStateAsync(id, TimeSpan.FromSeconds(90), "succeeded", "failed");
+        JsonObject done = await Stack.WaitForStateAsync(id, TimeSpan.FromSeconds(90), "succeeded", "failed");
         Assert.Equal("succeeded", done["state"]!.GetValue<string>());
-        Assert.Single(await stack.WaitForCallbacksAsync(id, ".provisioned"), c => c.Verified);
-        Assert.Equal(5, stack.SecretsOf(name).Count);
+        Assert.Single(await Stack.WaitForCallbacksAsync(id, ".provisioned"), c => c.Verified);
+        Assert.Equal(5, Stack.SecretsOf(name).Count);
     }
 
     [Fact]
@@ -29,22 +29,22 @@ public sealed class QueueProvisioningTests(LocalStackFixture stack)
     {
         string text = "{\"name\": \"broken\", " + Guid.NewGuid().ToString("N");
 
-        await Queue(stack.RequestQueueName).SendMessageAsync(text);
+        await Queue(Stack.RequestQueueName).SendMessageAsync(text);
 
         JsonObject poisoned = await WaitForPoisonAsync(text);
         Assert.Equal("malformed-json", poisoned["reason"]!.GetValue<string>());
         Assert.Equal("json-syntax", poisoned["errors"]![0]!["rule"]!.GetValue<string>());
-        Assert.Equal(0, (await Queue(stack.RequestQueueName).GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(0, (await Queue(Stack.RequestQueueName).GetPropertiesAsync()).Value.ApproximateMessagesCount);
     }
 
     [Fact]
     public async Task QueueMessage_InvalidRequest_MovedToPoisonQueueNamingTheRule()
     {
-        JsonObject request = stack.NewRequest(stack.NewVmName("bad"));
+        JsonObject request = Stack.NewRequest(Stack.NewVmName("bad"));
         request["allowedSourceCidrs"] = new JsonArray("0.0.0.0/0");
         string text = request.ToJsonString();
 
-        await Queue(stack.RequestQueueName).SendMessageAsync(text);
+        await Queue(Stack.RequestQueueName).SendMessageAsync(text);
 
         JsonObject poisoned = await WaitForPoisonAsync(text);
         Assert.Equal("validation-failed", poisoned["reason"]!.GetValue<string>());
@@ -52,14 +52,14 @@ public sealed class QueueProvisioningTests(LocalStackFixture stack)
     }
 
     QueueClient Queue(string name) =>
-        new(stack.Azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        new(Stack.Azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
 
     async Task<string> WaitForInstanceNamedAsync(string name)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            if ((await stack.ListAllAsync()).FirstOrDefault(s => s["name"]?.GetValue<string>() == name) is { } status)
+            if ((await Stack.ListAllAsync()).FirstOrDefault(s => s["name"]?.GetValue<string>() == name) is { } status)
             {
                 return status["instanceId"]!.GetValue<string>();
             }
@@ -72,7 +72,7 @@ public sealed class QueueProvisioningTests(LocalStackFixture stack)
 
     async Task<JsonObject> WaitForPoisonAsync(string originalText)
     {
-        QueueClient poison = Queue(stack.RequestQueueName + "-poison");
+        QueueClient poison = Queue(Stack.RequestQueueName + "-poison");
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {

@@ -1,102 +1,69 @@
-using System.IO.Compression;
-using System.Text;
+using System.Reflection;
 using Azure.Data.Tables;
-using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
-using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
 using DockerVm.EndToEnd.Tests.Infrastructure;
 
 namespace DockerVm.EndToEnd.Tests;
 
 /// <summary>
-/// Private keys go to Key Vault and nowhere else. The test provisions and deprovisions a host of its own, then scans
-/// everything the stack has written so far (the task hub's tables, blobs and queues, the host logs, every status),
-/// which covers the runs of the tests that ran before it as well.
+/// Private keys go to Key Vault and nowhere else, and signing secrets stay in configuration. Every test of the suite is
+/// followed by a scan of everything the stack has written (<see cref="LocalStackTest"/>); these tests add a full
+/// provision/deprovision cycle of their own, check that no test class escapes the scan and that the scan still sees.
 /// </summary>
 [Collection(LocalStackCollectionDefinition.Name)]
-public sealed class SecretHygieneTests(LocalStackFixture stack)
+public sealed class SecretHygieneTests(LocalStackFixture stack) : LocalStackTest(stack)
 {
-    /// <summary>"PRIVATE KEY" of a PEM, and base64 of "-----BEGIN PRIVATE" / "-----BEGIN EC PRIVATE" as in protected settings.</summary>
-    static readonly string[] KeyMarkers = ["PRIVATE KEY", "LS0tLS1CRUdJTiBQUklWQVRF", "LS0tLS1CRUdJTiBFQyBQUklWQVRF", "LS0tLS1CRUdJTiBSU0EgUFJJVkFUR"];
-
     [Fact]
     public async Task AfterProvisioningAndDeprovisioning_TaskHubStorageLogsAndStatuses_HoldNoPrivateKey()
     {
-        string name = stack.NewVmName("keys");
-        var (_, id, _, body) = await stack.SubmitAsync(stack.NewRequest(name));
+        string name = Stack.NewVmName("keys");
+        var (_, id, _, body) = await Stack.SubmitAsync(Stack.NewRequest(name));
         Assert.True(id is not null, body);
-        await stack.WaitForStateAsync(id, TimeSpan.FromSeconds(90), "succeeded");
-        using (HttpResponseMessage delete = await stack.Api.DeleteAsync(new Uri($"docker-vms/{id}", UriKind.Relative)))
+        await Stack.WaitForStateAsync(id, TimeSpan.FromSeconds(90), "succeeded");
+        using (HttpResponseMessage delete = await Stack.Api.DeleteAsync(new Uri($"docker-vms/{id}", UriKind.Relative)))
         {
             Assert.Equal(System.Net.HttpStatusCode.Accepted, delete.StatusCode);
         }
 
-        await stack.WaitForStateAsync(id, TimeSpan.FromSeconds(90), "deprovisioned");
-        var findings = new List<string>();
+        await Stack.WaitForStateAsync(id, TimeSpan.FromSeconds(90), "deprovisioned");
 
-        var tables = new TableServiceClient(stack.Azurite.ConnectionString);
-        await foreach (var table in tables.QueryAsync())
-        {
-            await foreach (TableEntity entity in tables.GetTableClient(table.Name).QueryAsync<TableEntity>())
-            {
-                string text = string.Join('\n', ((IDictionary<string, object>)entity).Values.Select(v => v is byte[] bytes ? Encoding.UTF8.GetString(bytes) : v?.ToString()));
-                Check($"table {table.Name}/{entity.PartitionKey}/{entity.RowKey}", text, findings);
-            }
-        }
-
-        var blobs = new BlobServiceClient(stack.Azurite.ConnectionString);
-        await foreach (BlobContainerItem container in blobs.GetBlobContainersAsync())
-        {
-            BlobContainerClient containerClient = blobs.GetBlobContainerClient(container.Name);
-            await foreach (BlobItem blob in containerClient.GetBlobsAsync())
-            {
-                byte[] content = (await containerClient.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray();
-                Check($"blob {container.Name}/{blob.Name}", Decode(content), findings);
-            }
-        }
-
-        var queues = new QueueServiceClient(stack.Azurite.ConnectionString);
-        await foreach (QueueItem queue in queues.GetQueuesAsync())
-        {
-            foreach (PeekedMessage message in (await queues.GetQueueClient(queue.Name).PeekMessagesAsync(32)).Value)
-            {
-                Check($"queue {queue.Name}", message.Body.ToString(), findings);
-            }
-        }
-
-        foreach (string log in Directory.GetFiles(stack.LogDirectory))
-        {
-            using var reader = new StreamReader(new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
-            Check($"log {Path.GetFileName(log)}", await reader.ReadToEndAsync(), findings);
-        }
-
-        foreach (var status in await stack.ListAllAsync())
-        {
-            Check($"status {status["instanceId"]}", status.ToJsonString(), findings);
-        }
+        IReadOnlyList<string> findings = await KeyMaterialScanner.FindAsync(Stack);
 
         Assert.True(findings.Count == 0, "Key material found in: " + string.Join(", ", findings));
     }
 
-    static void Check(string where, string? text, List<string> findings)
+    [Fact]
+    public void EveryEndToEndTestClass_IsScannedAfterEachTest()
     {
-        if (text is not null && KeyMarkers.Any(marker => text.Contains(marker, StringComparison.Ordinal)))
-        {
-            findings.Add(where);
-        }
+        var unscanned = typeof(SecretHygieneTests).Assembly.GetTypes()
+            .Where(t => t.GetMethods().Any(m => m.GetCustomAttributes<FactAttribute>().Any()))
+            .Where(t => !t.IsSubclassOf(typeof(LocalStackTest)))
+            .Select(t => t.Name);
+
+        Assert.Empty(unscanned);
     }
 
-    /// <summary>Large Durable Task payloads are stored gzip-compressed.</summary>
-    static string Decode(byte[] content)
+    [Fact]
+    public async Task PlantedPrivateKeyAndSigningSecret_InTableAndLog_ScanReportsBoth()
     {
-        if (content is [0x1f, 0x8b, ..])
+        // Planted and removed within the test, so the scan after it sees a clean stack again.
+        string pem = "-----BEGIN " + "PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END " + "PRIVATE KEY-----";
+        var table = new TableClient(Stack.Azurite.ConnectionString, "canary" + Guid.NewGuid().ToString("N")[..8]);
+        string log = Path.Combine(Stack.LogDirectory, $"canary-{Guid.NewGuid():N}.log");
+        await table.CreateAsync();
+        try
         {
-            using var gzip = new GZipStream(new MemoryStream(content), CompressionMode.Decompress);
-            using var reader = new StreamReader(gzip);
-            return reader.ReadToEnd();
-        }
+            await table.AddEntityAsync(new TableEntity("p", "r") { ["Input"] = pem });
+            await File.WriteAllTextAsync(log, "configured " + Stack.SigningSecret);
 
-        return Encoding.UTF8.GetString(content);
+            IReadOnlyList<string> findings = await KeyMaterialScanner.FindAsync(Stack);
+
+            Assert.Contains(findings, f => f.StartsWith($"table {table.Name}/", StringComparison.Ordinal));
+            Assert.Contains($"log {Path.GetFileName(log)}", findings);
+        }
+        finally
+        {
+            await table.DeleteAsync();
+            File.Delete(log);
+        }
     }
 }

@@ -7,34 +7,34 @@ using StandardWebhooks;
 namespace DockerVm.EndToEnd.Tests;
 
 [Collection(LocalStackCollectionDefinition.Name)]
-public sealed class WebhookProvisioningTests(LocalStackFixture stack)
+public sealed class WebhookProvisioningTests(LocalStackFixture stack) : LocalStackTest(stack)
 {
     [Fact]
     public async Task SignedWebhook_ProvisionRequested_CompletesLikeHttp()
     {
-        string name = stack.NewVmName("hook");
-        string payload = Envelope(stack.NewRequest(name, withCallback: false));
+        string name = Stack.NewVmName("hook");
+        string payload = Envelope(Stack.NewRequest(name, withCallback: false));
 
-        using HttpResponseMessage response = await PostAsync(payload, new StandardWebhook(stack.WebhookSecret));
+        using HttpResponseMessage response = await PostAsync(payload, new StandardWebhook(Stack.WebhookSecret));
 
         string body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, body);
         string id = JsonNode.Parse(body)!["id"]!.GetValue<string>();
-        JsonObject done = await stack.WaitForStateAsync(id, TimeSpan.FromSeconds(90), "succeeded");
+        JsonObject done = await Stack.WaitForStateAsync(id, TimeSpan.FromSeconds(90), "succeeded");
         Assert.Equal(name, done["name"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task Webhook_SignedWithAnotherSecret_RejectedAndNothingScheduled()
     {
-        string name = stack.NewVmName("forged");
-        string payload = Envelope(stack.NewRequest(name, withCallback: false));
+        string name = Stack.NewVmName("forged");
+        string payload = Envelope(Stack.NewRequest(name, withCallback: false));
 
         using HttpResponseMessage response = await PostAsync(payload, new StandardWebhook("whsec_" + Convert.ToBase64String(new byte[32])));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         await Task.Delay(500);
-        Assert.DoesNotContain(await stack.ListAllAsync(), s => s["name"]?.GetValue<string>() == name);
+        Assert.DoesNotContain(await Stack.ListAllAsync(), s => s["name"]?.GetValue<string>() == name);
     }
 
     static string Envelope(JsonObject request) => new JsonObject
@@ -55,6 +55,6 @@ public sealed class WebhookProvisioningTests(LocalStackFixture stack)
         request.Headers.Add("webhook-id", id);
         request.Headers.Add("webhook-timestamp", now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", signer.Sign(id, now, payload));
-        return await stack.Api.SendAsync(request);
+        return await Stack.Api.SendAsync(request);
     }
 }

@@ -15,12 +15,7 @@ internal static partial class ArmEndpoints
         lock (rt.Store.Gate)
         {
             rt.Store.Advance();
-            IEnumerable<ArmResource> resources = rt.Store.Resources;
-            if (groupScoped)
-            {
-                var group = EnsureGroup(rt, Route(ctx, "rg"));
-                resources = rt.Store.InGroup(group.Name);
-            }
+            var resources = ResourcesInScope(ctx, rt, groupScoped);
 
             items = [.. resources.Where(r => r.ParentId is null).OrderBy(r => r.Created).Select(r => (JsonNode)new JsonObject
             {
@@ -53,6 +48,10 @@ internal static partial class ArmEndpoints
             $"The resource type '{typeName}' could not be found in the namespace '{ns}' for api version '{ArmHttp.ApiVersion(request)}'.");
     }
 
+    /// <summary>The subscription's resources, or one resource group's (which must exist); call under the store's lock.</summary>
+    private static IEnumerable<ArmResource> ResourcesInScope(HttpContext ctx, ArmRuntime rt, bool groupScoped) =>
+        groupScoped ? rt.Store.InGroup(EnsureGroup(rt, Route(ctx, "rg")).Name) : rt.Store.Resources;
+
     private static async Task ListByType(HttpContext ctx, ArmRuntime rt, bool groupScoped)
     {
         EnsureSubscription(rt, Route(ctx, "sub"));
@@ -62,12 +61,7 @@ internal static partial class ArmEndpoints
         lock (rt.Store.Gate)
         {
             rt.Store.Advance();
-            IEnumerable<ArmResource> resources = rt.Store.Resources;
-            if (groupScoped)
-            {
-                var group = EnsureGroup(rt, Route(ctx, "rg"));
-                resources = rt.Store.InGroup(group.Name);
-            }
+            var resources = ResourcesInScope(ctx, rt, groupScoped);
 
             items = [.. resources
                 .Where(r => string.Equals(r.Type, type.FullType, StringComparison.OrdinalIgnoreCase))

@@ -100,7 +100,8 @@ public sealed partial class IssueDockerCertificates(
             found[names.ClientKeySecret].Id);
     }
 
-    /// <summary>Properties (tags, id) of the current version without reading the value; null when missing or deleted.</summary>
+    /// <summary>Properties (tags, id) of the current version; null when missing or deleted. The value is fetched but never
+    /// leaves this method: SecretClient has no call for the latest version's properties alone.</summary>
     private Task<SecretProperties?> GetPropertiesAsync(string name) =>
         AzureErrors.Call(async () =>
         {

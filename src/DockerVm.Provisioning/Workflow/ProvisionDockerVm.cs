@@ -17,6 +17,9 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
+
+        // Replay-safe start time; SendCallback measures the run's duration from it.
+        var run = new ProvisioningRun(input.Installer, context.CurrentUtcDateTime);
         var settings = await context.CallActivityAsync<WorkflowSettings>(nameof(GetWorkflowSettings));
 
         // Distinguishes this run's callbacks from an earlier run under the same (reused) instance id; replay-safe.
@@ -82,7 +85,7 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
                 Secrets = secrets,
                 CreatedResourceIds = [.. created],
             };
-            var callback = await NotifyAsync(context, input, runId, DockerHostEventType.Provisioned, result);
+            var callback = await NotifyAsync(context, input, runId, run, DockerHostEventType.Provisioned, result);
             context.SetCustomStatus(new WorkflowProgress(ProvisioningStep.Completed));
             LogSucceeded(logger, context.InstanceId, input.Name, result.DockerHost);
             return result with { Callback = callback };
@@ -90,11 +93,11 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
         catch (TaskFailedException ex)
         {
             var (code, message) = WorkflowSteps.Describe(ex);
-            return await FailAsync(context, input, settings, runId, step, code, message, created, names, secrets);
+            return await FailAsync(context, input, settings, runId, run, step, code, message, created, names, secrets);
         }
         catch (WorkflowStepFailedException ex)
         {
-            return await FailAsync(context, input, settings, runId, step, ex.ErrorCode, ex.Message, created, names, secrets);
+            return await FailAsync(context, input, settings, runId, run, step, ex.ErrorCode, ex.Message, created, names, secrets);
         }
     }
 
@@ -171,6 +174,7 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
         DockerVmSpec input,
         WorkflowSettings settings,
         string runId,
+        ProvisioningRun run,
         ProvisioningStep failedStep,
         string code,
         string message,
@@ -210,14 +214,14 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
             CreatedResourceIds = leftovers,
             Secrets = leftovers.Count > 0 ? secrets : null,
         };
-        var callback = await NotifyAsync(context, input, runId, DockerHostEventType.Failed, result);
+        var callback = await NotifyAsync(context, input, runId, run, DockerHostEventType.Failed, result);
         context.SetCustomStatus(new WorkflowProgress(ProvisioningStep.Failed));
         return result with { Callback = callback };
     }
 
     /// <summary>Sends the callback if one was asked for. Never fails the orchestration.</summary>
     private static async Task<CallbackDeliveryResult?> NotifyAsync(
-        TaskOrchestrationContext context, DockerVmSpec input, string runId, DockerHostEventType type, ProvisionDockerVmResult result)
+        TaskOrchestrationContext context, DockerVmSpec input, string runId, ProvisioningRun run, DockerHostEventType type, ProvisionDockerVmResult result)
     {
         if (input.Callback is null)
         {
@@ -243,7 +247,7 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
         };
         try
         {
-            return await context.CallActivityAsync<CallbackDeliveryResult>(nameof(SendCallback), new SendCallbackInput(input.Callback, hostEvent));
+            return await context.CallActivityAsync<CallbackDeliveryResult>(nameof(SendCallback), new SendCallbackInput(input.Callback, hostEvent, run));
         }
         catch (TaskFailedException ex)
         {

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -37,8 +35,7 @@ public sealed partial class VerifyDockerEndpoint(SecretClient secrets, ILogger<V
         using var ca = X509Certificate2.CreateFromPem(caPem);
         using var clientCertificate = X509Certificate2.CreateFromPem(clientCertPem, clientKeyPem);
         var endpoint = new IPEndPoint(IPAddress.Parse(input.PublicIpAddress), input.DockerPort);
-        using var handler = CreateHandler(endpoint, ca, clientCertificate);
-        using var http = new HttpClient(handler) { Timeout = RequestTimeout, BaseAddress = new Uri($"https://{input.Fqdn}:{input.DockerPort}/") };
+        using var http = DockerTlsClient.Create(endpoint, input.Fqdn, ca, clientCertificate, RequestTimeout);
 
         try
         {
@@ -74,47 +71,6 @@ public sealed partial class VerifyDockerEndpoint(SecretClient secrets, ILogger<V
         {
             throw new PermanentProvisioningException("DockerVersionUnreadable", $"/version did not return JSON: {ex.Message}", ex);
         }
-    }
-
-    /// <summary>Connects every request to <paramref name="endpoint"/> (the public IP) while TLS keeps the FQDN as target host.</summary>
-    internal static SocketsHttpHandler CreateHandler(IPEndPoint endpoint, X509Certificate2 ca, X509Certificate2 clientCertificate) => new()
-    {
-        ConnectCallback = async (_, ct) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                await socket.ConnectAsync(endpoint, ct);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-        SslOptions = new SslClientAuthenticationOptions
-        {
-            ClientCertificates = [clientCertificate],
-            RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsTrusted(certificate, errors, ca),
-        },
-    };
-
-    /// <summary>The name must match (the platform checked it against the target host); the chain must end at the per-VM CA
-    /// and nowhere else (the system roots are not consulted).</summary>
-    internal static bool IsTrusted(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2 ca)
-    {
-        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var server = new X509Certificate2(certificate);
-        return chain.Build(server);
     }
 
     private static string Truncate(string text) => text.Length > 100 ? text[..100] : text;

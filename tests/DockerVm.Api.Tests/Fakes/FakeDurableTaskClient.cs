@@ -16,11 +16,15 @@ public sealed class FakeDurableTaskClient() : DurableTaskClient("fake")
 {
     private readonly ConcurrentDictionary<string, OrchestrationMetadata> _instances = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<ScheduledOrchestration> _scheduled = new();
+    private int _failedCalls;
 
     public IReadOnlyList<ScheduledOrchestration> Scheduled => [.. _scheduled];
 
-    /// <summary>When set, every call throws it (a storage outage).</summary>
+    /// <summary>When set, calls throw it (a storage outage): every call, or only the first <see cref="FailingCalls"/>.</summary>
     public Exception? FailWith { get; set; }
+
+    /// <summary>How many calls <see cref="FailWith"/> fails before the task hub recovers; <c>null</c>: every call.</summary>
+    public int? FailingCalls { get; set; }
 
     public DateTimeOffset Now { get; set; } = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
 
@@ -102,7 +106,7 @@ public sealed class FakeDurableTaskClient() : DurableTaskClient("fake")
 
     private void ThrowIfFailing()
     {
-        if (FailWith is { } failure)
+        if (FailWith is { } failure && (FailingCalls is not { } limit || Interlocked.Increment(ref _failedCalls) <= limit))
         {
             throw failure;
         }

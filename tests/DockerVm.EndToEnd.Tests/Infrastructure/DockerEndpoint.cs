@@ -1,6 +1,7 @@
-using System.Net.Security;
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using DockerVm.Provisioning.Workflow;
 
 namespace DockerVm.EndToEnd.Tests.Infrastructure;
 
@@ -11,16 +12,8 @@ public static class DockerEndpoint
     public static async Task<HttpResponseMessage> GetAsync(string publicIp, int port, string caPem, X509Certificate2? clientCertificate, string path)
     {
         using X509Certificate2 ca = X509Certificate2.CreateFromPem(caPem);
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                ClientCertificates = clientCertificate is null ? null : [clientCertificate],
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) => IsIssuedBy(certificate, ca, errors),
-            },
-        };
-        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
-        return await http.GetAsync(new Uri($"https://{publicIp}:{port}{path}"));
+        using HttpClient http = DockerTlsClient.Create(new IPEndPoint(IPAddress.Parse(publicIp), port), publicIp, ca, clientCertificate, TimeSpan.FromSeconds(10));
+        return await http.GetAsync(new Uri(path, UriKind.Relative));
     }
 
     /// <summary>A client certificate from a CA the daemon never saw.</summary>
@@ -31,20 +24,5 @@ public static class DockerEndpoint
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
         using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
         return X509Certificate2.CreateFromPem(certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
-    }
-
-    static bool IsIssuedBy(X509Certificate? certificate, X509Certificate2 ca, SslPolicyErrors errors)
-    {
-        if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
     }
 }

@@ -4,7 +4,7 @@ namespace DockerVm.EndToEnd.Tests.Infrastructure;
 
 /// <summary>
 /// The local host as users run it: its own process (<c>dotnet DockerVm.LocalHost.dll</c>), configured only through
-/// environment variables, its console output captured in a log file that the secrets test reads.
+/// environment variables, its console output captured in a log file that is scanned for key material after every test.
 /// </summary>
 public sealed class LocalHostProcess : IAsyncDisposable
 {

@@ -34,6 +34,9 @@ public sealed class LocalStackFixture : IAsyncLifetime
 
     public HttpClient Api { get; private set; } = null!;
 
+    /// <summary>The shared host and every host a test started (running or not).</summary>
+    public IReadOnlyList<LocalHostProcess> Hosts => [Host, .. extraHosts];
+
     public string SigningSecret { get; } = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>Secret that inbound webhooks to the hosts are signed with (<c>Webhooks:SigningSecret</c>).</summary>
@@ -43,7 +46,7 @@ public sealed class LocalStackFixture : IAsyncLifetime
 
     public string TaskHubName { get; } = "e2e" + Guid.NewGuid().ToString("N")[..10];
 
-    /// <summary>Folder of this run's host logs (checked for key material at the end).</summary>
+    /// <summary>Folder of this run's host logs (scanned for key material after every test).</summary>
     public string LogDirectory { get; } = Directory.CreateTempSubdirectory("dockervm-e2e-").FullName;
 
     public async Task InitializeAsync()
@@ -65,6 +68,27 @@ public sealed class LocalStackFixture : IAsyncLifetime
     }
 
     public async Task DisposeAsync()
+    {
+        try
+        {
+            // Each test is scanned right after it (LocalStackTest); this sweep covers what the last one left running.
+            // A finding fails the run as a collection cleanup failure.
+            if (Host is not null)
+            {
+                IReadOnlyList<string> findings = await KeyMaterialScanner.FindAsync(this);
+                if (findings.Count > 0)
+                {
+                    throw new InvalidOperationException("Key material found after the last test in: " + string.Join(", ", findings));
+                }
+            }
+        }
+        finally
+        {
+            await StopAsync();
+        }
+    }
+
+    async Task StopAsync()
     {
         Api?.Dispose();
         foreach (LocalHostProcess extra in extraHosts)
@@ -269,13 +293,17 @@ public sealed class LocalStackFixture : IAsyncLifetime
     }
 
     /// <summary>Every instance the API lists (all pages).</summary>
-    public async Task<IReadOnlyList<JsonObject>> ListAllAsync()
+    public Task<IReadOnlyList<JsonObject>> ListAllAsync() => ListAllAsync(Api);
+
+    /// <summary>Every instance the API of one host lists (all pages); <paramref name="api"/> has its base address at <c>api/</c>.</summary>
+    public static async Task<IReadOnlyList<JsonObject>> ListAllAsync(HttpClient api)
     {
+        ArgumentNullException.ThrowIfNull(api);
         var all = new List<JsonObject>();
         string? next = "docker-vms";
         while (next is not null)
         {
-            JsonNode page = JsonNode.Parse(await Api.GetStringAsync(new Uri(next.TrimStart('/').Replace("api/", "", StringComparison.Ordinal), UriKind.Relative)))!;
+            JsonNode page = JsonNode.Parse(await api.GetStringAsync(new Uri(next.TrimStart('/').Replace("api/", "", StringComparison.Ordinal), UriKind.Relative)))!;
             all.AddRange(page["items"]!.AsArray().Select(i => i!.AsObject()));
             next = page["next"]?.GetValue<string>();
         }

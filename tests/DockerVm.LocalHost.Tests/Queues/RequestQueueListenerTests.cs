@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
+using DockerVm.Api.Tests.Fakes;
 using DockerVm.LocalHost.DurableTask;
 using DockerVm.LocalHost.Queues;
 using DockerVm.LocalHost.Tests.Infrastructure;
@@ -9,7 +10,6 @@ using DockerVm.Provisioning.Azure;
 using DockerVm.Provisioning.Callbacks;
 using DockerVm.Provisioning.Requests;
 using DockerVm.Provisioning.Workflow;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -25,7 +25,7 @@ public sealed class RequestQueueListenerTests(AzuriteFixture fixture)
     [Fact]
     public async Task ValidMessage_StorageFailsTwiceThenRecovers_ScheduledOnceAndRemovedFromQueue()
     {
-        var client = new FlakyDurableTaskClient(failures: 2);
+        var client = FlakyTaskHub(failures: 2);
         await using var listener = await StartAsync(client);
 
         await listener.Requests.SendMessageAsync(ValidRequest("retry1"));
@@ -38,7 +38,7 @@ public sealed class RequestQueueListenerTests(AzuriteFixture fixture)
     [Fact]
     public async Task ValidMessage_StorageFailsOnEveryDelivery_MovedToPoisonAfterFiveDeliveriesWithReason()
     {
-        var client = new FlakyDurableTaskClient(failures: int.MaxValue);
+        var client = FlakyTaskHub(failures: int.MaxValue);
         await using var listener = await StartAsync(client);
 
         await listener.Requests.SendMessageAsync(ValidRequest("broken1"));
@@ -55,7 +55,7 @@ public sealed class RequestQueueListenerTests(AzuriteFixture fixture)
     [Fact]
     public async Task MalformedMessage_FirstDelivery_MovedToPoisonWithoutRetry()
     {
-        var client = new FlakyDurableTaskClient(failures: 0);
+        var client = FlakyTaskHub(failures: 0);
         await using var listener = await StartAsync(client);
 
         await listener.Requests.SendMessageAsync("this is not json");
@@ -141,58 +141,7 @@ public sealed class RequestQueueListenerTests(AzuriteFixture fixture)
         }
     }
 
-    /// <summary>A task hub whose storage fails for the first <c>failures</c> calls, then schedules normally.</summary>
-    sealed class FlakyDurableTaskClient(int failures) : DurableTaskClient("flaky")
-    {
-        int calls;
-
-        public List<string> Scheduled { get; } = [];
-
-        void MaybeFail()
-        {
-            if (Interlocked.Increment(ref calls) <= failures)
-            {
-                throw new InvalidOperationException("task hub storage unavailable");
-            }
-        }
-
-        public override Task<string> ScheduleNewOrchestrationInstanceAsync(
-            TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default)
-        {
-            MaybeFail();
-            string id = options?.InstanceId ?? Guid.NewGuid().ToString("N");
-            lock (Scheduled)
-            {
-                Scheduled.Add(id);
-            }
-
-            return Task.FromResult(id);
-        }
-
-        public override Task<OrchestrationMetadata?> GetInstancesAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default)
-        {
-            MaybeFail();
-            return Task.FromResult<OrchestrationMetadata?>(null);
-        }
-
-        public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default) =>
-            throw new NotSupportedException();
-
-        public override Task<OrchestrationMetadata> WaitForInstanceStartAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
-            throw new NotSupportedException();
-
-        public override Task<OrchestrationMetadata> WaitForInstanceCompletionAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default) =>
-            throw new NotSupportedException();
-
-        public override Task SuspendInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
-            throw new NotSupportedException();
-
-        public override Task ResumeInstanceAsync(string instanceId, string? reason = null, CancellationToken cancellation = default) =>
-            throw new NotSupportedException();
-
-        public override AsyncPageable<OrchestrationMetadata> GetAllInstancesAsync(OrchestrationQuery? filter = null) =>
-            throw new NotSupportedException();
-
-        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
+    /// <summary>A task hub whose storage fails for the first <paramref name="failures"/> calls, then schedules normally.</summary>
+    static FakeDurableTaskClient FlakyTaskHub(int failures) =>
+        new() { FailWith = new InvalidOperationException("task hub storage unavailable"), FailingCalls = failures };
 }

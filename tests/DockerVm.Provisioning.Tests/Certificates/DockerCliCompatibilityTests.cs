@@ -19,13 +19,10 @@ public sealed class DockerCliCompatibilityTests
 {
     private static readonly string? DockerCli = FindOnPath("docker");
 
-    [Fact]
+    [SkippableFact]
     public async Task DockerCli_ClientCertFromForeignCa_IsRefusedByTheDaemon()
     {
-        if (DockerCli is null)
-        {
-            return;
-        }
+        Skip.If(DockerCli is null, "No docker CLI on PATH; the in-process SslStream tests still cover the handshake.");
 
         var authority = new DockerTlsCertificateAuthority(TimeProvider.System, NullLogger<DockerTlsCertificateAuthority>.Instance);
         var set = authority.Issue(new DockerTlsIssueRequest("dockerhost1", ["localhost"], [IPAddress.Loopback], CertificateKeyAlgorithm.EcdsaP256, 30));
@@ -50,15 +47,12 @@ public sealed class DockerCliCompatibilityTests
         }
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(CertificateKeyAlgorithm.EcdsaP256)]
     [InlineData(CertificateKeyAlgorithm.Rsa2048)]
     public async Task DockerCli_IssuedPemFiles_TlsVerifyVersionSucceeds(CertificateKeyAlgorithm algorithm)
     {
-        if (DockerCli is null)
-        {
-            return; // No CLI on this machine: the in-process SslStream tests still cover the handshake.
-        }
+        Skip.If(DockerCli is null, "No docker CLI on PATH; the in-process SslStream tests still cover the handshake.");
 
         var authority = new DockerTlsCertificateAuthority(TimeProvider.System, NullLogger<DockerTlsCertificateAuthority>.Instance);
         var set = authority.Issue(new DockerTlsIssueRequest("dockerhost1", ["dockerhost1.westeurope.cloudapp.azure.com", "localhost"], [IPAddress.Loopback], algorithm, 30));

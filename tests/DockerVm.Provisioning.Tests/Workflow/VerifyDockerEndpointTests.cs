@@ -22,7 +22,7 @@ public sealed class VerifyDockerEndpointTests
         using var ca = X509Certificate2.CreateFromPem(set.CaCertificatePem);
         using var server = X509Certificate2.CreateFromPem(set.ServerCertificatePem);
 
-        Assert.True(VerifyDockerEndpoint.IsTrusted(server, SslPolicyErrors.RemoteCertificateChainErrors, ca));
+        Assert.True(DockerTlsClient.IsTrusted(server, SslPolicyErrors.RemoteCertificateChainErrors, ca));
     }
 
     [Fact]
@@ -33,7 +33,7 @@ public sealed class VerifyDockerEndpointTests
         using var ca = X509Certificate2.CreateFromPem(mine.CaCertificatePem);
         using var server = X509Certificate2.CreateFromPem(foreign.ServerCertificatePem);
 
-        Assert.False(VerifyDockerEndpoint.IsTrusted(server, SslPolicyErrors.RemoteCertificateChainErrors, ca));
+        Assert.False(DockerTlsClient.IsTrusted(server, SslPolicyErrors.RemoteCertificateChainErrors, ca));
     }
 
     [Fact]
@@ -43,6 +43,6 @@ public sealed class VerifyDockerEndpointTests
         using var ca = X509Certificate2.CreateFromPem(set.CaCertificatePem);
         using var server = X509Certificate2.CreateFromPem(set.ServerCertificatePem);
 
-        Assert.False(VerifyDockerEndpoint.IsTrusted(server, SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateChainErrors, ca));
+        Assert.False(DockerTlsClient.IsTrusted(server, SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateChainErrors, ca));
     }
 }
