@@ -55,6 +55,7 @@ public static class DependencyInjection
             .AddActivity<GetExtensionState>()
             .AddActivity<VerifyDockerEndpoint>()
             .AddActivity<SendCallback>()
+            .AddActivity<RecordProvisioningOutcome>()
             .AddActivity<DeleteResource>()
             .AddActivity<GetResourceState>()
             .AddActivity<DeleteDockerSecrets>();

@@ -55,6 +55,10 @@ public static class ActivityFunctions
     public static Task<DockerSecretIdentifiers> RunIssueDockerCertificates([ActivityTrigger] IssueDockerCertificatesInput input, FunctionContext context) =>
         DurableFunctionAdapter.RunActivityAsync<IssueDockerCertificates, IssueDockerCertificatesInput, DockerSecretIdentifiers>(input, context);
 
+    [Function(nameof(RecordProvisioningOutcome))]
+    public static Task<bool> RunRecordProvisioningOutcome([ActivityTrigger] RecordProvisioningOutcomeInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<RecordProvisioningOutcome, RecordProvisioningOutcomeInput, bool>(input, context);
+
     [Function(nameof(SendCallback))]
     public static Task<CallbackDeliveryResult> RunSendCallback([ActivityTrigger] SendCallbackInput input, FunctionContext context) =>
         DurableFunctionAdapter.RunActivityAsync<SendCallback, SendCallbackInput, CallbackDeliveryResult>(input, context);

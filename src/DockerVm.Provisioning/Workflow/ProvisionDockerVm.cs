@@ -18,8 +18,8 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
 
-        // Replay-safe start time; SendCallback measures the run's duration from it.
-        var run = new ProvisioningRun(input.Installer, context.CurrentUtcDateTime);
+        // Replay-safe start time; the run's duration is measured from it.
+        var startedAt = context.CurrentUtcDateTime;
         var settings = await context.CallActivityAsync<WorkflowSettings>(nameof(GetWorkflowSettings));
 
         // Distinguishes this run's callbacks from an earlier run under the same (reused) instance id; replay-safe.
@@ -85,7 +85,8 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
                 Secrets = secrets,
                 CreatedResourceIds = [.. created],
             };
-            var callback = await NotifyAsync(context, input, runId, run, DockerHostEventType.Provisioned, result);
+            var callback = await NotifyAsync(context, input, runId, DockerHostEventType.Provisioned, result);
+            await RecordOutcomeAsync(context, input, startedAt, errorCode: null);
             context.SetCustomStatus(new WorkflowProgress(ProvisioningStep.Completed));
             LogSucceeded(logger, context.InstanceId, input.Name, result.DockerHost);
             return result with { Callback = callback };
@@ -93,11 +94,11 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
         catch (TaskFailedException ex)
         {
             var (code, message) = WorkflowSteps.Describe(ex);
-            return await FailAsync(context, input, settings, runId, run, step, code, message, created, names, secrets);
+            return await FailAsync(context, input, settings, runId, startedAt, step, code, message, created, names, secrets);
         }
         catch (WorkflowStepFailedException ex)
         {
-            return await FailAsync(context, input, settings, runId, run, step, ex.ErrorCode, ex.Message, created, names, secrets);
+            return await FailAsync(context, input, settings, runId, startedAt, step, ex.ErrorCode, ex.Message, created, names, secrets);
         }
     }
 
@@ -174,7 +175,7 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
         DockerVmSpec input,
         WorkflowSettings settings,
         string runId,
-        ProvisioningRun run,
+        DateTime startedAt,
         ProvisioningStep failedStep,
         string code,
         string message,
@@ -214,14 +215,15 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
             CreatedResourceIds = leftovers,
             Secrets = leftovers.Count > 0 ? secrets : null,
         };
-        var callback = await NotifyAsync(context, input, runId, run, DockerHostEventType.Failed, result);
+        var callback = await NotifyAsync(context, input, runId, DockerHostEventType.Failed, result);
+        await RecordOutcomeAsync(context, input, startedAt, code);
         context.SetCustomStatus(new WorkflowProgress(ProvisioningStep.Failed));
         return result with { Callback = callback };
     }
 
     /// <summary>Sends the callback if one was asked for. Never fails the orchestration.</summary>
     private static async Task<CallbackDeliveryResult?> NotifyAsync(
-        TaskOrchestrationContext context, DockerVmSpec input, string runId, ProvisioningRun run, DockerHostEventType type, ProvisionDockerVmResult result)
+        TaskOrchestrationContext context, DockerVmSpec input, string runId, DockerHostEventType type, ProvisionDockerVmResult result)
     {
         if (input.Callback is null)
         {
@@ -247,13 +249,31 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
         };
         try
         {
-            return await context.CallActivityAsync<CallbackDeliveryResult>(nameof(SendCallback), new SendCallbackInput(input.Callback, hostEvent, run));
+            return await context.CallActivityAsync<CallbackDeliveryResult>(nameof(SendCallback), new SendCallbackInput(input.Callback, hostEvent));
         }
         catch (TaskFailedException ex)
         {
             return new CallbackDeliveryResult(false, 0, null, $"The callback activity failed: {ex.FailureDetails?.ErrorType}");
         }
     }
+
+    /// <summary>Counts the outcome (metrics). Never fails the orchestration: a lost measurement is not a failed run.</summary>
+    private static async Task RecordOutcomeAsync(TaskOrchestrationContext context, DockerVmSpec input, DateTime startedAt, string? errorCode)
+    {
+        try
+        {
+            await context.CallActivityAsync<bool>(
+                nameof(RecordProvisioningOutcome),
+                new RecordProvisioningOutcomeInput(input.Installer, startedAt, context.CurrentUtcDateTime, errorCode));
+        }
+        catch (TaskFailedException ex)
+        {
+            LogOutcomeNotRecorded(context.CreateReplaySafeLogger<ProvisionDockerVm>(), context.InstanceId, ex.FailureDetails?.ErrorType);
+        }
+    }
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Instance {InstanceId}: outcome metrics not recorded ({ErrorType})")]
+    private static partial void LogOutcomeNotRecorded(ILogger logger, string instanceId, string? errorType);
 
     [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Instance {InstanceId}: step {Step}")]
     private static partial void LogStep(ILogger logger, string instanceId, ProvisioningStep step);

@@ -47,6 +47,9 @@ internal sealed class FakeAzure
 
     public ConcurrentQueue<SendCallbackInput> Callbacks { get; } = new();
 
+    /// <summary>Outcomes the orchestrator asked <see cref="RecordProvisioningOutcome"/> to count.</summary>
+    public ConcurrentQueue<RecordProvisioningOutcomeInput> Outcomes { get; } = new();
+
     /// <summary>States returned by successive VM polls; once empty, <c>Succeeded</c>.</summary>
     public ConcurrentQueue<GetVirtualMachineStateOutput> VmStates { get; } = new();
 
@@ -106,6 +109,11 @@ internal sealed class FakeAzure
         {
             Callbacks.Enqueue(input);
             return CallbackResult;
+        });
+        Add<RecordProvisioningOutcomeInput, bool>(registry, nameof(RecordProvisioningOutcome), input =>
+        {
+            Outcomes.Enqueue(input);
+            return true;
         });
         Add<DeleteResourceInput, DeleteResourceOutput>(registry, nameof(DeleteResource), input =>
         {

@@ -42,7 +42,7 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
                 nameof(CreateNetworkInterface), nameof(IssueDockerCertificates), nameof(StartVirtualMachineCreation),
                 nameof(GetVirtualMachineState), nameof(GetVirtualMachineState), nameof(GetVirtualMachineState),
                 nameof(StartDockerInstallation), nameof(GetExtensionState), nameof(GetExtensionState),
-                nameof(VerifyDockerEndpoint), nameof(SendCallback),
+                nameof(VerifyDockerEndpoint), nameof(SendCallback), nameof(RecordProvisioningOutcome),
             ],
             fake.Calls);
         var callback = Assert.Single(fake.Callbacks);

@@ -30,33 +30,20 @@ public sealed class ProvisioningMetricsTests : IDisposable
     }
 
     [Fact]
-    public async Task SendCallback_ProvisionedAndDelivered_RecordsSucceededRunDurationAndDeliveredCallback()
+    public async Task SendCallback_Delivered_CountsDeliveredCallbackOnly()
     {
-        var hostEvent = Event(DockerHostEventType.Provisioned, errorCode: null, StartedAt.AddMinutes(7));
+        await SendAsync(new CallbackDeliveryResult(true, 1, 200, null), Event(DockerHostEventType.Provisioned, errorCode: null));
 
-        await RunAsync(new CallbackDeliveryResult(true, 1, 200, null), hostEvent, new ProvisioningRun(DockerInstaller.CustomScript, StartedAt));
-
-        var run = Assert.Single(completed.GetMeasurementSnapshot());
-        Assert.Equal(1, run.Value);
-        Assert.Equal("succeeded", run.Tags["outcome"]);
-        Assert.Equal(nameof(DockerInstaller.CustomScript), run.Tags["installer"]);
-        Assert.False(run.ContainsTags("error.type"));
-        Assert.Equal(420, Assert.Single(duration.GetMeasurementSnapshot()).Value);
         Assert.Equal(nameof(DockerHostEventType.Provisioned), Assert.Single(delivered.GetMeasurementSnapshot()).Tags["event"]);
         Assert.Empty(failed.GetMeasurementSnapshot());
+        Assert.Empty(completed.GetMeasurementSnapshot());
     }
 
     [Fact]
-    public async Task SendCallback_FailedRunAndReceiverDown_RecordsFailedRunWithErrorCodeAndFailedCallback()
+    public async Task SendCallback_ReceiverDown_CountsFailedCallbackWithStatus()
     {
-        var hostEvent = Event(DockerHostEventType.Failed, "AllocationFailed", StartedAt.AddMinutes(3));
+        await SendAsync(new CallbackDeliveryResult(false, 5, 503, "503 Service Unavailable"), Event(DockerHostEventType.Failed, "AllocationFailed"));
 
-        await RunAsync(new CallbackDeliveryResult(false, 5, 503, "503 Service Unavailable"), hostEvent, new ProvisioningRun(DockerInstaller.DockerExtension, StartedAt));
-
-        var run = Assert.Single(completed.GetMeasurementSnapshot());
-        Assert.Equal("failed", run.Tags["outcome"]);
-        Assert.Equal("AllocationFailed", run.Tags["error.type"]);
-        Assert.Equal(nameof(DockerInstaller.DockerExtension), run.Tags["installer"]);
         var callback = Assert.Single(failed.GetMeasurementSnapshot());
         Assert.Equal(nameof(DockerHostEventType.Failed), callback.Tags["event"]);
         Assert.Equal("503", callback.Tags["http.response.status_code"]);
@@ -64,19 +51,35 @@ public sealed class ProvisioningMetricsTests : IDisposable
     }
 
     [Fact]
-    public async Task SendCallback_DeprovisioningCallback_CountsTheCallbackButNoProvisioningRun()
+    public async Task RecordProvisioningOutcome_Succeeded_RecordsSucceededRunAndDuration()
     {
-        await RunAsync(new CallbackDeliveryResult(true, 1, 204, null), Event(DockerHostEventType.Deprovisioned, null, StartedAt), run: null);
+        await RecordAsync(new RecordProvisioningOutcomeInput(DockerInstaller.CustomScript, StartedAt, StartedAt.AddMinutes(7), null));
 
-        Assert.Single(delivered.GetMeasurementSnapshot());
-        Assert.Empty(completed.GetMeasurementSnapshot());
-        Assert.Empty(duration.GetMeasurementSnapshot());
+        var run = Assert.Single(completed.GetMeasurementSnapshot());
+        Assert.Equal(1, run.Value);
+        Assert.Equal("succeeded", run.Tags["outcome"]);
+        Assert.Equal(nameof(DockerInstaller.CustomScript), run.Tags["installer"]);
+        Assert.False(run.ContainsTags("error.type"));
+        Assert.Equal(420, Assert.Single(duration.GetMeasurementSnapshot()).Value);
     }
 
     [Fact]
-    public async Task SendCallback_AnyOutcome_TagsCarryNoUrlInstanceOrResourceName()
+    public async Task RecordProvisioningOutcome_Failed_RecordsFailedRunWithErrorCode()
     {
-        await RunAsync(new CallbackDeliveryResult(false, 1, null, "connection refused"), Event(DockerHostEventType.Failed, "VmReadyTimeout", StartedAt), new ProvisioningRun(DockerInstaller.CustomScript, StartedAt));
+        await RecordAsync(new RecordProvisioningOutcomeInput(DockerInstaller.DockerExtension, StartedAt, StartedAt.AddMinutes(3), "AllocationFailed"));
+
+        var run = Assert.Single(completed.GetMeasurementSnapshot());
+        Assert.Equal("failed", run.Tags["outcome"]);
+        Assert.Equal("AllocationFailed", run.Tags["error.type"]);
+        Assert.Equal(nameof(DockerInstaller.DockerExtension), run.Tags["installer"]);
+        Assert.Equal(180, Assert.Single(duration.GetMeasurementSnapshot()).Value);
+    }
+
+    [Fact]
+    public async Task Metrics_AnyOutcome_TagsCarryNoUrlInstanceOrResourceName()
+    {
+        await SendAsync(new CallbackDeliveryResult(false, 1, null, "connection refused"), Event(DockerHostEventType.Failed, "VmReadyTimeout"));
+        await RecordAsync(new RecordProvisioningOutcomeInput(DockerInstaller.CustomScript, StartedAt, StartedAt, "VmReadyTimeout"));
 
         var tags = completed.GetMeasurementSnapshot().Concat(failed.GetMeasurementSnapshot()).SelectMany(m => m.Tags).ToList();
         Assert.NotEmpty(tags);
@@ -84,7 +87,7 @@ public sealed class ProvisioningMetricsTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_WithCallback_PassesTheInstallerAndStartTimeToSendCallback()
+    public async Task Run_VmFailsWithCallback_RecordsFailedOutcomeWithInstallerAndArmCode()
     {
         var fake = FakeAzure.WithRealCertificateAuthority();
         fake.VmStates.Enqueue(new GetVirtualMachineStateOutput("Failed", "AllocationFailed", "Allocation failed in this region."));
@@ -92,9 +95,36 @@ public sealed class ProvisioningMetricsTests : IDisposable
 
         await host.RunAsync(TestSpecs.Spec(installer: DockerInstaller.DockerExtension));
 
-        var callback = Assert.Single(fake.Callbacks);
-        Assert.Equal(DockerInstaller.DockerExtension, callback.Run!.Installer);
-        Assert.True(callback.Run.StartedAt <= callback.Event.OccurredAt);
+        var outcome = Assert.Single(fake.Outcomes);
+        Assert.Equal(DockerInstaller.DockerExtension, outcome.Installer);
+        Assert.Equal("AllocationFailed", outcome.ErrorCode);
+        Assert.True(outcome.StartedAt <= outcome.EndedAt);
+    }
+
+    [Fact]
+    public async Task Run_WithoutCallback_StillRecordsTheOutcome()
+    {
+        var fake = FakeAzure.WithRealCertificateAuthority();
+        await using var host = await WorkflowTestHost.StartAsync(fake);
+
+        await host.RunAsync(TestSpecs.Spec() with { Callback = null });
+
+        Assert.Empty(fake.Callbacks);
+        var outcome = Assert.Single(fake.Outcomes);
+        Assert.Null(outcome.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Run_OutcomeActivityFails_ProvisioningStillSucceeds()
+    {
+        var fake = FakeAzure.WithRealCertificateAuthority();
+        fake.Fail(nameof(RecordProvisioningOutcome), new InvalidOperationException("metrics backend down"));
+        await using var host = await WorkflowTestHost.StartAsync(fake);
+
+        var metadata = await host.RunAsync(TestSpecs.Spec());
+
+        Assert.True(metadata.ReadOutputAs<ProvisionDockerVmResult>()!.Succeeded);
+        Assert.Empty(fake.Deleted);
     }
 
     public void Dispose()
@@ -106,15 +136,18 @@ public sealed class ProvisioningMetricsTests : IDisposable
         services.Dispose();
     }
 
-    private Task<CallbackDeliveryResult> RunAsync(CallbackDeliveryResult result, DockerHostEvent hostEvent, ProvisioningRun? run) =>
+    private Task<CallbackDeliveryResult> SendAsync(CallbackDeliveryResult result, DockerHostEvent hostEvent) =>
         new SendCallback(new StubSender(result), services.GetRequiredService<ProvisioningMetrics>())
-            .RunAsync(new TestActivityContext(), new SendCallbackInput(Target, hostEvent, run));
+            .RunAsync(new TestActivityContext(), new SendCallbackInput(Target, hostEvent));
 
-    private static DockerHostEvent Event(DockerHostEventType type, string? errorCode, DateTimeOffset occurredAt) => new()
+    private Task<bool> RecordAsync(RecordProvisioningOutcomeInput input) =>
+        new RecordProvisioningOutcome(services.GetRequiredService<ProvisioningMetrics>()).RunAsync(new TestActivityContext(), input);
+
+    private static DockerHostEvent Event(DockerHostEventType type, string? errorCode) => new()
     {
         Type = type,
         InstanceId = "instance-1",
-        OccurredAt = occurredAt,
+        OccurredAt = StartedAt,
         ErrorCode = errorCode,
     };
 
