@@ -4,6 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text.RegularExpressions;
 using DockerVm.Provisioning.Callbacks;
+using DockerVm.Provisioning.Workflow;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -354,6 +355,10 @@ public sealed partial class ProvisionRequestValidator(IOptions<CallbackOptions> 
             else if (ReservedTagPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
             {
                 fail(field, ValidationRules.TagNameReserved, "Tag names starting with 'microsoft', 'azure' or 'windows' are reserved by Azure.");
+            }
+            else if (name.StartsWith(WorkflowTags.Prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                fail(field, ValidationRules.TagNameReserved, $"Tag names starting with '{WorkflowTags.Prefix}' are reserved for the tags this service sets.");
             }
             else if (!seen.Add(name))
             {

@@ -3,6 +3,9 @@ namespace DockerVm.Provisioning.Workflow;
 /// <summary>Tags the workflow puts on what it creates, so resources and secrets can be traced to a VM and an instance.</summary>
 public static class WorkflowTags
 {
+    /// <summary>Every workflow tag starts with it; requests may not use it, so a caller tag can never be overwritten.</summary>
+    public const string Prefix = "dockervm-";
+
     public const string InstanceId = "dockervm-instance";
     public const string ManagedBy = "dockervm-managed-by";
     public const string ManagedByValue = "DockerVmFunctions";
@@ -11,7 +14,7 @@ public static class WorkflowTags
     /// <summary>Identifies one issuance: the five secrets of a consistent certificate set share it.</summary>
     public const string CertificateSet = "dockervm-tls-set";
 
-    /// <summary>Caller tags plus the workflow's own (which win over a caller tag of the same name).</summary>
+    /// <summary>Caller tags (validated not to use <see cref="Prefix"/>) plus the workflow's own.</summary>
     public static IReadOnlyDictionary<string, string> ForResource(IReadOnlyDictionary<string, string> callerTags, string instanceId)
     {
         ArgumentNullException.ThrowIfNull(callerTags);

@@ -93,6 +93,7 @@ public sealed class ProvisionRequestValidatorTests
         ["daemon-newline"] = r => r with { DaemonOptions = ["--debug\nExecStart=/bin/sh"] },
         ["tag-name-chars"] = r => r with { Tags = new Dictionary<string, string> { ["a<b"] = "x" } },
         ["tag-name-reserved"] = r => r with { Tags = new Dictionary<string, string> { ["azure-owner"] = "x" } },
+        ["tag-name-workflow"] = r => r with { Tags = new Dictionary<string, string> { ["DockerVM-instance"] = "x" } },
         ["tag-value-257"] = r => r with { Tags = new Dictionary<string, string> { ["env"] = new string('v', 257) } },
         ["tags-too-many"] = r => r with { Tags = Enumerable.Range(0, 46).ToDictionary(i => $"t{i}", i => "v") },
         ["callback-url-missing"] = r => r with { Callback = new CallbackRequest() },
@@ -204,6 +205,7 @@ public sealed class ProvisionRequestValidatorTests
     [InlineData("daemon-newline", "daemonOptions[0]", "daemon-option-format")]
     [InlineData("tag-name-chars", "tags.a<b", "tag-name")]
     [InlineData("tag-name-reserved", "tags.azure-owner", "tag-name-reserved")]
+    [InlineData("tag-name-workflow", "tags.DockerVM-instance", "tag-name-reserved")]
     [InlineData("tag-value-257", "tags.env", "tag-value")]
     [InlineData("tags-too-many", "tags", "tags-too-many")]
     [InlineData("callback-url-missing", "callback.url", "required")]
