@@ -48,14 +48,14 @@ public static class ApiProblems
             StatusCodes.Status400BadRequest,
             "The request body is not valid JSON.",
             message,
-            new Dictionary<string, FieldError[]>(StringComparer.Ordinal) { [field] = [new FieldError("json-syntax", message)] });
+            new Dictionary<string, FieldError[]>(StringComparer.Ordinal) { [field] = [new FieldError(ValidationRules.JsonSyntax, message)] });
     }
 
     public static ProblemHttpResult EmptyBody() => Problem(
         StatusCodes.Status400BadRequest,
         "The request body is empty.",
         "Send a JSON object describing the Docker host.",
-        new Dictionary<string, FieldError[]>(StringComparer.Ordinal) { ["$"] = [new FieldError("required", "A JSON body is required.")] });
+        new Dictionary<string, FieldError[]>(StringComparer.Ordinal) { ["$"] = [new FieldError(ValidationRules.Required, "A JSON body is required.")] });
 
     public static ProblemHttpResult UnsupportedMediaType(string? contentType) => Problem(
         StatusCodes.Status415UnsupportedMediaType,

@@ -26,13 +26,13 @@ public sealed partial class QueueRequestHandler(DockerVmService service, ILogger
             var field = ToFieldPath(ex.Path);
             LogMalformed(logger, field, ex.LineNumber, ex.BytePositionInLine);
             return new SubmitRejected(SubmitRejected.MalformedJson,
-                [new ValidationError(field, "json-syntax", $"The message is not a valid request: {ex.Message}")]);
+                [new ValidationError(field, ValidationRules.JsonSyntax, $"The message is not a valid request: {ex.Message}")]);
         }
 
         if (request is null)
         {
             return new SubmitRejected(SubmitRejected.MalformedJson,
-                [new ValidationError("", "json-syntax", "The message is not a JSON object.")]);
+                [new ValidationError("", ValidationRules.JsonSyntax, "The message is not a JSON object.")]);
         }
 
         return await service.SubmitAsync(client, request, idempotencyKeyHeader: null, ct);

@@ -4,6 +4,10 @@ namespace DockerVm.Provisioning.Requests;
 public static class ValidationRules
 {
     public const string Required = "required";
+
+    /// <summary>The body or message is not JSON, or a value has the wrong JSON type.</summary>
+    public const string JsonSyntax = "json-syntax";
+
     public const string VmName = "vm-name";
     public const string DnsLabel = "dns-label";
     public const string ReservedResourceName = "reserved-resource-name";

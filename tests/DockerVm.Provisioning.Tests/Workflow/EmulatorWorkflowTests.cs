@@ -59,12 +59,7 @@ public sealed class EmulatorWorkflowTests(EmulatorFixture fixture, ITestOutputHe
         output.WriteLine($"{installer}: provisioned and deprovisioned in {stopwatch.ElapsedMilliseconds} ms");
 
         Assert.True(removal.Succeeded, $"{removal.ErrorCode}: {removal.ErrorMessage}");
-        var arm = host.Services.GetRequiredService<ArmClient>();
-        foreach (var id in result.CreatedResourceIds)
-        {
-            var ex = await Assert.ThrowsAsync<RequestFailedException>(() => arm.GetGenericResource(new ResourceIdentifier(id)).GetAsync());
-            Assert.Equal(404, ex.Status);
-        }
+        await AssertGoneAsync(host, result.CreatedResourceIds);
 
         var gone = await Assert.ThrowsAsync<RequestFailedException>(() => secrets.GetSecretAsync(clientKey.Name));
         Assert.Equal(404, gone.Status);
@@ -84,22 +79,14 @@ public sealed class EmulatorWorkflowTests(EmulatorFixture fixture, ITestOutputHe
             ErrorMessage = "Allocation failed. We do not have sufficient capacity.",
         });
         await using var host = await StartHostAsync(emulator);
-        var service = host.Services.GetRequiredService<DockerVmService>();
 
-        var accepted = Assert.IsType<SubmitAccepted>(await service.SubmitAsync(host.Client, DockerVmServiceTests.Request("emuhost3"), null, CancellationToken.None));
-        var result = (await WaitAsync(host.Client, accepted.InstanceId)).ReadOutputAs<ProvisionDockerVmResult>()!;
+        var result = await ProvisionAsync(host, "emuhost3");
 
         Assert.False(result.Succeeded);
         Assert.Equal("AllocationFailed", result.ErrorCode);
         Assert.Equal(ProvisioningStep.CreatingVirtualMachine, result.FailedStep);
         Assert.Empty(result.CreatedResourceIds);
-        var arm = host.Services.GetRequiredService<ArmClient>();
-        var names = new DockerVmResourceNames("rg-docker", "emuhost3");
-        foreach (var id in names.AllResourceIds(emulator.SubscriptionId))
-        {
-            var ex = await Assert.ThrowsAsync<RequestFailedException>(() => arm.GetGenericResource(new ResourceIdentifier(id)).GetAsync());
-            Assert.Equal(404, ex.Status);
-        }
+        await AssertGoneAsync(host, new DockerVmResourceNames("rg-docker", "emuhost3").AllResourceIds(emulator.SubscriptionId));
     }
 
     [Fact]
@@ -116,21 +103,14 @@ public sealed class EmulatorWorkflowTests(EmulatorFixture fixture, ITestOutputHe
             ErrorMessage = "Enable failed: apt-get install docker.io exited with status 100",
         });
         await using var host = await StartHostAsync(emulator);
-        var service = host.Services.GetRequiredService<DockerVmService>();
 
-        var accepted = Assert.IsType<SubmitAccepted>(await service.SubmitAsync(host.Client, DockerVmServiceTests.Request("emuhost4"), null, CancellationToken.None));
-        var result = (await WaitAsync(host.Client, accepted.InstanceId)).ReadOutputAs<ProvisionDockerVmResult>()!;
+        var result = await ProvisionAsync(host, "emuhost4");
 
         Assert.False(result.Succeeded);
         Assert.Equal("VMExtensionProvisioningError", result.ErrorCode);
         Assert.Contains("apt-get install docker.io exited with status 100", result.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(ProvisioningStep.InstallingDocker, result.FailedStep);
-        var arm = host.Services.GetRequiredService<ArmClient>();
-        foreach (var id in new DockerVmResourceNames("rg-docker", "emuhost4").AllResourceIds(emulator.SubscriptionId))
-        {
-            var ex = await Assert.ThrowsAsync<RequestFailedException>(() => arm.GetGenericResource(new ResourceIdentifier(id)).GetAsync());
-            Assert.Equal(404, ex.Status);
-        }
+        await AssertGoneAsync(host, new DockerVmResourceNames("rg-docker", "emuhost4").AllResourceIds(emulator.SubscriptionId));
     }
 
     [Fact]
@@ -140,21 +120,14 @@ public sealed class EmulatorWorkflowTests(EmulatorFixture fixture, ITestOutputHe
         Reset(emulator);
         emulator.Control.Durations.VirtualMachine = TimeSpan.FromSeconds(30);
         await using var host = await StartHostAsync(emulator, new() { ["Provisioning:VmReadyTimeout"] = "00:00:01" });
-        var service = host.Services.GetRequiredService<DockerVmService>();
 
-        var accepted = Assert.IsType<SubmitAccepted>(await service.SubmitAsync(host.Client, DockerVmServiceTests.Request("emuhost5"), null, CancellationToken.None));
-        var result = (await WaitAsync(host.Client, accepted.InstanceId)).ReadOutputAs<ProvisionDockerVmResult>()!;
+        var result = await ProvisionAsync(host, "emuhost5");
 
         Assert.False(result.Succeeded);
         Assert.Equal("VmReadyTimeout", result.ErrorCode);
         Assert.Equal(ProvisioningStep.CreatingVirtualMachine, result.FailedStep);
         Assert.Empty(result.CreatedResourceIds);
-        var arm = host.Services.GetRequiredService<ArmClient>();
-        foreach (var id in new DockerVmResourceNames("rg-docker", "emuhost5").AllResourceIds(emulator.SubscriptionId))
-        {
-            var ex = await Assert.ThrowsAsync<RequestFailedException>(() => arm.GetGenericResource(new ResourceIdentifier(id)).GetAsync());
-            Assert.Equal(404, ex.Status);
-        }
+        await AssertGoneAsync(host, new DockerVmResourceNames("rg-docker", "emuhost5").AllResourceIds(emulator.SubscriptionId));
     }
 
     /// <summary>Tests share one emulator: each starts from no faults and instant operations.</summary>
@@ -197,6 +170,25 @@ public sealed class EmulatorWorkflowTests(EmulatorFixture fixture, ITestOutputHe
                     services.AddDockerVmProvisioning();
                 },
             });
+    }
+
+    /// <summary>Submits a request for <paramref name="name"/> through the application layer and waits for the result.</summary>
+    private static async Task<ProvisionDockerVmResult> ProvisionAsync(DurableTaskTestHost host, string name)
+    {
+        var service = host.Services.GetRequiredService<DockerVmService>();
+        var accepted = Assert.IsType<SubmitAccepted>(await service.SubmitAsync(host.Client, DockerVmServiceTests.Request(name), null, CancellationToken.None));
+        return (await WaitAsync(host.Client, accepted.InstanceId)).ReadOutputAs<ProvisionDockerVmResult>()!;
+    }
+
+    /// <summary>Every resource id answers 404 from ARM.</summary>
+    private static async Task AssertGoneAsync(DurableTaskTestHost host, IEnumerable<string> resourceIds)
+    {
+        var arm = host.Services.GetRequiredService<ArmClient>();
+        foreach (var id in resourceIds)
+        {
+            var ex = await Assert.ThrowsAsync<RequestFailedException>(() => arm.GetGenericResource(new ResourceIdentifier(id)).GetAsync());
+            Assert.Equal(404, ex.Status);
+        }
     }
 
     private static async Task<OrchestrationMetadata> WaitAsync(DurableTaskClient client, string instanceId)
