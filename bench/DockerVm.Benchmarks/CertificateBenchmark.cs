@@ -1,5 +1,6 @@
 using System.Net;
 using DockerVm.Provisioning.Certificates;
+using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Requests;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -12,10 +12,11 @@ using Azure.ResourceManager.Compute.Models;
 using Azure.ResourceManager.Resources;
 using Azure.ResourceManager.Resources.Models;
 using DockerVm.Emulator.Hosting;
+using DockerVm.Provisioning.Activities.Docker;
 using DockerVm.Provisioning.Azure;
 using DockerVm.Provisioning.Certificates;
+using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Requests;
-using DockerVm.Provisioning.Workflow;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DockerVm.Benchmarks;

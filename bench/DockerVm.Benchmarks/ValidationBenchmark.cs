@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using DockerVm.Provisioning.Callbacks;
+using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Requests;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,14 @@
 using System.Diagnostics;
-using DockerVm.Provisioning.Callbacks;
+using DockerVm.Provisioning.Activities.Callbacks;
+using DockerVm.Provisioning.Activities.Certificates;
+using DockerVm.Provisioning.Activities.Compute;
+using DockerVm.Provisioning.Activities.Configuration;
+using DockerVm.Provisioning.Activities.Docker;
+using DockerVm.Provisioning.Activities.Network;
+using DockerVm.Provisioning.Configuration;
+using DockerVm.Provisioning.Contracts;
+using DockerVm.Provisioning.Orchestrations;
 using DockerVm.Provisioning.Requests;
-using DockerVm.Provisioning.Workflow;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Client.Grpc;

@@ -3,7 +3,7 @@ using System.Text.Json;
 using DockerVm.Api;
 using DockerVm.Api.OpenApi;
 using DockerVm.Functions.Queues;
-using DockerVm.Provisioning.Workflow;
+using DockerVm.Provisioning.Orchestrations;
 using Microsoft.DurableTask;
 
 namespace DockerVm.Functions.Tests;

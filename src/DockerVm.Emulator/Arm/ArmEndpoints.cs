@@ -1,10 +1,3 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
-using DockerVm.Emulator.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-
 namespace DockerVm.Emulator.Arm;
 
 /// <summary>ARM's REST surface: subscriptions, providers, resource groups, typed resources and their operations.</summary>

@@ -2,7 +2,6 @@ using DockerVm.Emulator.Docker;
 using DockerVm.Emulator.Faults;
 using DockerVm.Emulator.Hosting;
 using DockerVm.Emulator.Network;
-using Microsoft.Extensions.Logging;
 
 namespace DockerVm.Emulator.Arm;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using DockerVm.Emulator.Hosting;
-using Microsoft.AspNetCore.Http;
 
 namespace DockerVm.Emulator.Arm;
 

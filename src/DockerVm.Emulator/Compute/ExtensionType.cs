@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using DockerVm.Emulator.Arm;
 using DockerVm.Emulator.Docker;
 using DockerVm.Emulator.Hosting;
-using Microsoft.AspNetCore.Http;
 
 namespace DockerVm.Emulator.Compute;
 

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using DockerVm.Emulator.Arm;
 using DockerVm.Emulator.Network;
-using Microsoft.AspNetCore.Http;
 
 namespace DockerVm.Emulator.Compute;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using DockerVm.Emulator.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace DockerVm.Emulator.Docker;
 

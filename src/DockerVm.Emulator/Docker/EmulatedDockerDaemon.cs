@@ -6,7 +6,6 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using DockerVm.Emulator.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace DockerVm.Emulator.Docker;
 

@@ -7,13 +7,9 @@ using DockerVm.Emulator.Faults;
 using DockerVm.Emulator.Identity;
 using DockerVm.Emulator.KeyVault;
 using DockerVm.Emulator.Network;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DockerVm.Emulator.Hosting;

@@ -3,9 +3,6 @@ using System.Text.Json.Nodes;
 using DockerVm.Emulator.Arm;
 using DockerVm.Emulator.Faults;
 using DockerVm.Emulator.Identity;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace DockerVm.Emulator.Hosting;
 

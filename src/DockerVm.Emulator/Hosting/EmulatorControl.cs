@@ -5,7 +5,6 @@ using DockerVm.Emulator.Docker;
 using DockerVm.Emulator.Faults;
 using DockerVm.Emulator.KeyVault;
 using DockerVm.Emulator.Network;
-using Microsoft.Extensions.Logging;
 
 namespace DockerVm.Emulator.Hosting;
 

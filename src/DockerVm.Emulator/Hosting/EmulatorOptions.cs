@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace DockerVm.Emulator.Hosting;
 
 /// <summary>Startup options of the local Azure emulator.</summary>

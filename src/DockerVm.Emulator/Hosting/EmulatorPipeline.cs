@@ -3,10 +3,7 @@ using System.Globalization;
 using DockerVm.Emulator.Arm;
 using DockerVm.Emulator.Faults;
 using DockerVm.Emulator.Identity;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
 
 namespace DockerVm.Emulator.Hosting;
 

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace DockerVm.Emulator.Hosting;
 
 /// <summary>The emulator's log messages (source-generated, stable event ids).</summary>

@@ -1,8 +1,6 @@
 using System.Globalization;
 using DockerVm.Emulator.Arm;
 using DockerVm.Emulator.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace DockerVm.Emulator.Identity;
 

@@ -2,10 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using DockerVm.Emulator.Arm;
 using DockerVm.Emulator.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
 
 namespace DockerVm.Emulator.Identity;
 

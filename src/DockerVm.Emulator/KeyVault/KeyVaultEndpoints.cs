@@ -2,9 +2,6 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using DockerVm.Emulator.Arm;
 using DockerVm.Emulator.Hosting;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace DockerVm.Emulator.KeyVault;
 

@@ -1,5 +1,13 @@
-using DockerVm.Provisioning.Callbacks;
-using DockerVm.Provisioning.Workflow;
+using DockerVm.Provisioning.Activities.Callbacks;
+using DockerVm.Provisioning.Activities.Certificates;
+using DockerVm.Provisioning.Activities.Cleanup;
+using DockerVm.Provisioning.Activities.Compute;
+using DockerVm.Provisioning.Activities.Configuration;
+using DockerVm.Provisioning.Activities.Docker;
+using DockerVm.Provisioning.Activities.Network;
+using DockerVm.Provisioning.Activities.Telemetry;
+using DockerVm.Provisioning.Configuration;
+using DockerVm.Provisioning.Contracts;
 using Microsoft.Azure.Functions.Worker;
 
 namespace DockerVm.Functions.Workflow;

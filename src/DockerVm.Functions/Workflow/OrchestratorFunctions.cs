@@ -1,5 +1,5 @@
-using DockerVm.Provisioning.Requests;
-using DockerVm.Provisioning.Workflow;
+using DockerVm.Provisioning.Contracts;
+using DockerVm.Provisioning.Orchestrations;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 

@@ -1,6 +1,6 @@
 using Azure.Storage.Queues;
 using DockerVm.LocalHost.DurableTask;
-using DockerVm.Provisioning.Workflow;
+using DockerVm.Provisioning.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace DockerVm.LocalHost.Queues;

@@ -1,6 +1,7 @@
 using DockerVm.Provisioning.Azure;
+using DockerVm.Provisioning.Contracts;
+using DockerVm.Provisioning.Orchestrations;
 using DockerVm.Provisioning.Requests;
-using DockerVm.Provisioning.Workflow;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,4 @@
-using DockerVm.Provisioning.Requests;
-using DockerVm.Provisioning.Workflow;
+using DockerVm.Provisioning.Contracts;
 using Microsoft.DurableTask.Client;
 
 namespace DockerVm.Provisioning.Application;

@@ -1,5 +1,5 @@
 using Azure;
-using DockerVm.Provisioning.Workflow;
+using DockerVm.Provisioning.Contracts;
 
 namespace DockerVm.Provisioning.Azure;
 

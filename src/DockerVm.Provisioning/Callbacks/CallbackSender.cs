@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using DockerVm.Provisioning.Requests;
+using DockerVm.Provisioning.Contracts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StandardWebhooks;

@@ -4,35 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace DockerVm.Provisioning.Callbacks;
 
-/// <summary>Resolves a host name to addresses; a seam so tests can simulate DNS (including rebinding).</summary>
-public interface IHostAddressResolver
-{
-    Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken);
-}
-
-internal sealed class DnsHostAddressResolver : IHostAddressResolver
-{
-    public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) => Dns.GetHostAddressesAsync(host, cancellationToken);
-}
-
-/// <summary>A callback target that must not be called (SSRF guard). The message names the host and the reason only.</summary>
-public sealed class CallbackUrlRefusedException : Exception
-{
-    public CallbackUrlRefusedException()
-    {
-    }
-
-    public CallbackUrlRefusedException(string message)
-        : base(message)
-    {
-    }
-
-    public CallbackUrlRefusedException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-}
-
 /// <summary>
 /// Keeps callbacks away from loopback, private, link-local, CGNAT, metadata, multicast and unspecified addresses,
 /// unless the host or address is in <see cref="CallbackOptions.AllowedLocalHosts"/> (local mode).

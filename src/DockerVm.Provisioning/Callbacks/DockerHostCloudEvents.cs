@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
+using DockerVm.Provisioning.Contracts;
 
 namespace DockerVm.Provisioning.Callbacks;
 
@@ -80,17 +81,3 @@ public static class DockerHostCloudEvents
             ? "(error message withheld: it contained key material)"
             : message;
 }
-
-/// <summary>The <c>data</c> of a docker host CloudEvent. Identifiers and Key Vault secret URIs only, never key material.</summary>
-public sealed record DockerHostEventData(
-    string InstanceId,
-    string? VmResourceId,
-    string? Fqdn,
-    string? PublicIpAddress,
-    string? DockerHost,
-    Uri? CaCertificateSecretUri,
-    Uri? ClientCertificateSecretUri,
-    Uri? ClientKeySecretUri,
-    DockerHostEventError? Error);
-
-public sealed record DockerHostEventError(string? Code, string? Message);

@@ -1,6 +1,6 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Requests;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,4 @@
-using System.Text.Json.Serialization;
+using DockerVm.Provisioning.Contracts;
 
 namespace DockerVm.Provisioning.Requests;
 
@@ -47,50 +47,4 @@ public sealed record ProvisionDockerVmRequest
 
     /// <summary>A duplicate request with the same key maps to the same orchestration instance.</summary>
     public string? IdempotencyKey { get; init; }
-}
-
-public sealed record VmImageReference(string Publisher, string Offer, string Sku, string Version);
-
-[JsonConverter(typeof(JsonCamelCaseEnumConverter<DockerInstaller>))]
-public enum DockerInstaller
-{
-    /// <summary>Custom Script extension 2.x running our install script (default; the Docker extension is retired).</summary>
-    CustomScript,
-
-    /// <summary>The seed's Microsoft.Azure.Extensions/DockerExtension 1.x, certificates in protectedSettings.certs.</summary>
-    DockerExtension,
-}
-
-/// <summary>
-/// Where to send the signed CloudEvents callback. The signing secret is never part of a request: <see cref="SigningKey"/>
-/// names a secret configured on the service, so orchestration inputs never carry it.
-/// </summary>
-public sealed record CallbackRequest
-{
-    public Uri? Url { get; init; }
-
-    /// <summary>Signature scheme; only <c>standard-webhooks</c> is supported.</summary>
-    public string? Signature { get; init; }
-
-    /// <summary>Name of a configured signing key; null means the service's default key.</summary>
-    public string? SigningKey { get; init; }
-}
-
-[JsonConverter(typeof(JsonCamelCaseEnumConverter<CertificateKeyAlgorithm>))]
-public enum CertificateKeyAlgorithm
-{
-    EcdsaP256,
-    Rsa2048,
-    Rsa3072,
-    Rsa4096,
-}
-
-public sealed record CertificateOptions
-{
-    public CertificateKeyAlgorithm? KeyAlgorithm { get; init; }
-
-    /// <summary>Add <c>localhost</c> and <c>127.0.0.1</c> to the server certificate's SAN.</summary>
-    public bool IncludeLoopback { get; init; }
-
-    public int? ValidityDays { get; init; }
 }

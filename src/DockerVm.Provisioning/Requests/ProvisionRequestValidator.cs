@@ -4,7 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text.RegularExpressions;
 using DockerVm.Provisioning.Callbacks;
-using DockerVm.Provisioning.Workflow;
+using DockerVm.Provisioning.Contracts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

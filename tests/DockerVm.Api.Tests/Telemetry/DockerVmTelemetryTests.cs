@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using DockerVm.Api.Telemetry;
-using DockerVm.Provisioning.Requests;
-using DockerVm.Provisioning.Workflow;
+using DockerVm.Provisioning.Contracts;
+using DockerVm.Provisioning.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Azure;
-using Azure.ResourceManager.Compute;
 using DockerVm.Emulator.Hosting;
 using DockerVm.Emulator.Tests.Infrastructure;
 using Xunit.Abstractions;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Azure;
-using Azure.ResourceManager.Compute;
 using DockerVm.Emulator.Tests.Infrastructure;
 
 namespace DockerVm.Emulator.Tests.Docker;

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using Azure;
 using Azure.ResourceManager.Compute;
 using Azure.ResourceManager.Compute.Models;
-using Azure.ResourceManager.Resources;
 using DockerVm.Emulator.Faults;
 using DockerVm.Emulator.Tests.Infrastructure;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using DockerVm.Provisioning.Workflow;
+using DockerVm.Provisioning.Activities.Docker;
 
 namespace DockerVm.EndToEnd.Tests.Infrastructure;
 

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using DockerVm.Api;
 using DockerVm.Functions.Http;
 using DockerVm.Functions.Queues;
-using DockerVm.Provisioning.Workflow;
+using DockerVm.Provisioning.Orchestrations;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -3,8 +3,9 @@ using DockerVm.Api.Http;
 using DockerVm.Api.Tests.Fakes;
 using DockerVm.Api.Webhooks;
 using DockerVm.Functions.Http;
+using DockerVm.Provisioning.Contracts;
+using DockerVm.Provisioning.Orchestrations;
 using DockerVm.Provisioning.Requests;
-using DockerVm.Provisioning.Workflow;
 using Microsoft.DurableTask.Client;
 using StandardWebhooks;
 

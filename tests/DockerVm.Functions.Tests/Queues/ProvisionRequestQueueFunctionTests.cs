@@ -4,8 +4,9 @@ using DockerVm.Api.Queues;
 using DockerVm.Api.Tests.Fakes;
 using DockerVm.Functions.Queues;
 using DockerVm.Provisioning.Application;
+using DockerVm.Provisioning.Contracts;
+using DockerVm.Provisioning.Orchestrations;
 using DockerVm.Provisioning.Requests;
-using DockerVm.Provisioning.Workflow;
 
 namespace DockerVm.Functions.Tests.Queues;
 

@@ -1,13 +1,12 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
+using Azure.Storage.Queues;
 using DockerVm.LocalHost.Tests.Infrastructure;
 using DurableTask.AzureStorage;
 using DurableTask.Core.History;
-using System.Text.Json;
-using Azure.Storage.Queues;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace DockerVm.LocalHost.Tests.DurableTask;
 

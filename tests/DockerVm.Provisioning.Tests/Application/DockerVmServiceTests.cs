@@ -1,10 +1,9 @@
+using DockerVm.Provisioning.Activities.Compute;
+using DockerVm.Provisioning.Activities.Network;
 using DockerVm.Provisioning.Application;
-using DockerVm.Provisioning.Certificates;
+using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Requests;
 using DockerVm.Provisioning.Tests.Infrastructure;
-using DockerVm.Provisioning.Workflow;
-using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DockerVm.Provisioning.Tests.Application;
 

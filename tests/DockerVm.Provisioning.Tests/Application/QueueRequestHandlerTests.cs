@@ -1,8 +1,6 @@
 using DockerVm.Provisioning.Application;
-using DockerVm.Provisioning.Certificates;
 using DockerVm.Provisioning.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DockerVm.Provisioning.Tests.Application;
 

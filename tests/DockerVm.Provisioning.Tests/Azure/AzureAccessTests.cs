@@ -4,7 +4,7 @@ using Azure;
 using Azure.ResourceManager;
 using Azure.Security.KeyVault.Secrets;
 using DockerVm.Provisioning.Azure;
-using DockerVm.Provisioning.Workflow;
+using DockerVm.Provisioning.Contracts;
 
 namespace DockerVm.Provisioning.Tests.Azure;
 

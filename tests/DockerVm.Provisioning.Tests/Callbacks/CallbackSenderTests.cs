@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
 using DockerVm.Provisioning.Callbacks;
-using DockerVm.Provisioning.Requests;
+using DockerVm.Provisioning.Contracts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

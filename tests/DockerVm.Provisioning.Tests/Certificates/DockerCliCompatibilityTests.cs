@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using DockerVm.Provisioning.Certificates;
-using DockerVm.Provisioning.Requests;
+using DockerVm.Provisioning.Contracts;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DockerVm.Provisioning.Tests.Certificates;

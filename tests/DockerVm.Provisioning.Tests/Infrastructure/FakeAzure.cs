@@ -1,8 +1,13 @@
 using System.Collections.Concurrent;
-using DockerVm.Provisioning.Callbacks;
+using DockerVm.Provisioning.Activities.Callbacks;
+using DockerVm.Provisioning.Activities.Certificates;
+using DockerVm.Provisioning.Activities.Cleanup;
+using DockerVm.Provisioning.Activities.Compute;
+using DockerVm.Provisioning.Activities.Docker;
+using DockerVm.Provisioning.Activities.Network;
+using DockerVm.Provisioning.Activities.Telemetry;
 using DockerVm.Provisioning.Certificates;
-using DockerVm.Provisioning.Requests;
-using DockerVm.Provisioning.Workflow;
+using DockerVm.Provisioning.Contracts;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,4 +1,4 @@
-using DockerVm.Provisioning.Requests;
+using DockerVm.Provisioning.Contracts;
 
 namespace DockerVm.Provisioning.Tests.Infrastructure;
 

@@ -1,8 +1,11 @@
+using DockerVm.Provisioning.Activities.Configuration;
 using DockerVm.Provisioning.Application;
 using DockerVm.Provisioning.Azure;
 using DockerVm.Provisioning.Callbacks;
+using DockerVm.Provisioning.Configuration;
+using DockerVm.Provisioning.Contracts;
+using DockerVm.Provisioning.Orchestrations;
 using DockerVm.Provisioning.Requests;
-using DockerVm.Provisioning.Workflow;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Requests;
 
 namespace DockerVm.Provisioning.Tests.Requests;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using DockerVm.Provisioning.Callbacks;
+using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Requests;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Testing;

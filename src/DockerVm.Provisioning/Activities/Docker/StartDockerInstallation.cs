@@ -1,0 +1,87 @@
+using Azure;
+using Azure.Core;
+using Azure.ResourceManager;
+using Azure.ResourceManager.Compute;
+using Azure.Security.KeyVault.Secrets;
+using DockerVm.Provisioning.Azure;
+using DockerVm.Provisioning.Contracts;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DockerVm.Provisioning.Activities.Docker;
+
+public sealed record StartDockerInstallationInput(
+    string VmResourceId,
+    string Location,
+    DockerInstaller Installer,
+    int DockerPort,
+    IReadOnlyList<string> DaemonOptions,
+    DockerSecretIdentifiers Secrets,
+    IReadOnlyDictionary<string, string> Tags);
+
+public sealed record StartDockerInstallationOutput(string ExtensionResourceId);
+
+/// <summary>
+/// Reads the CA and server pair from Key Vault and starts the installer extension with them in
+/// <c>protectedSettings</c> only (encrypted by Azure, never returned by GET). Returns once ARM accepted the PUT; the
+/// orchestrator polls <see cref="GetExtensionState"/>.
+/// </summary>
+public sealed partial class StartDockerInstallation(ArmClient arm, SecretClient secrets, IOptions<AzureOptions> azure, ILogger<StartDockerInstallation> logger)
+    : TaskActivity<StartDockerInstallationInput, StartDockerInstallationOutput>
+{
+    public override async Task<StartDockerInstallationOutput> RunAsync(TaskActivityContext context, StartDockerInstallationInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var ca = await KeyVaultPem.ReadAsync(secrets, input.Secrets.CaCertificate);
+        var cert = await KeyVaultPem.ReadAsync(secrets, input.Secrets.ServerCertificate);
+        var key = await KeyVaultPem.ReadAsync(secrets, input.Secrets.ServerKey);
+
+        var data = new VirtualMachineExtensionData(new AzureLocation(input.Location)) { AutoUpgradeMinorVersion = true };
+        if (input.Installer == DockerInstaller.DockerExtension)
+        {
+            data.Publisher = DockerInstallMaterial.DockerExtensionPublisher;
+            data.ExtensionType = DockerInstallMaterial.DockerExtensionType;
+            data.TypeHandlerVersion = DockerInstallMaterial.DockerExtensionVersion;
+            data.Settings = DockerInstallMaterial.DockerExtensionSettings(input.DockerPort, input.DaemonOptions, azure.Value.Cloud);
+            data.ProtectedSettings = DockerInstallMaterial.DockerExtensionProtectedSettings(ca, cert, key);
+        }
+        else
+        {
+            data.Publisher = DockerInstallMaterial.CustomScriptPublisher;
+            data.ExtensionType = DockerInstallMaterial.CustomScriptType;
+            data.TypeHandlerVersion = DockerInstallMaterial.CustomScriptVersion;
+            data.Settings = BinaryData.FromString("{}");
+            data.ProtectedSettings = DockerInstallMaterial.CustomScriptProtectedSettings(
+                DockerInstallMaterial.BuildInstallScript(ca, cert, key, input.DockerPort, input.DaemonOptions));
+        }
+
+        foreach (var (tag, value) in input.Tags)
+        {
+            data.Tags[tag] = value;
+        }
+
+        return await AzureErrors.Call(async () =>
+        {
+            var extensions = arm.GetVirtualMachineResource(new ResourceIdentifier(input.VmResourceId)).GetVirtualMachineExtensions();
+            try
+            {
+                await extensions.CreateOrUpdateAsync(WaitUntil.Started, DockerVmResourceNames.DockerExtension, data);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // A retry after a lost response: the first PUT is still running the installer.
+                if (!(await extensions.ExistsAsync(DockerVmResourceNames.DockerExtension)).Value)
+                {
+                    throw;
+                }
+            }
+
+            LogStarted(logger, context.InstanceId, input.Installer, input.VmResourceId, input.DockerPort);
+            return new StartDockerInstallationOutput($"{input.VmResourceId}/extensions/{DockerVmResourceNames.DockerExtension}");
+        });
+    }
+
+    [LoggerMessage(EventId = 2140, Level = LogLevel.Information, Message = "Instance {InstanceId}: installer {Installer} started on {VmResourceId}, Docker port {DockerPort}")]
+    private static partial void LogStarted(ILogger logger, string instanceId, DockerInstaller installer, string vmResourceId, int dockerPort);
+}

@@ -1,0 +1,3 @@
+namespace DockerVm.Provisioning.Callbacks;
+
+public sealed record DockerHostEventError(string? Code, string? Message);

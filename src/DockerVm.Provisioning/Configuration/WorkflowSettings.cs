@@ -1,0 +1,29 @@
+namespace DockerVm.Provisioning.Configuration;
+
+/// <summary>The timing an orchestration runs with, read once at its start. Durable Task creates orchestrators
+/// without dependency injection, and reading configuration through an activity records the values in history: a
+/// configuration change never alters a running (replaying) instance.</summary>
+public sealed record WorkflowSettings(
+    TimeSpan VmReadyTimeout,
+    TimeSpan ExtensionReadyTimeout,
+    TimeSpan ResourceDeletionTimeout,
+    TimeSpan PollInterval,
+    int TransientRetryAttempts,
+    TimeSpan TransientRetryFirstInterval,
+    TimeSpan TransientRetryMaxInterval,
+    int VerifyAttempts)
+{
+    public static WorkflowSettings From(ProvisioningOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new WorkflowSettings(
+            options.VmReadyTimeout,
+            options.ExtensionReadyTimeout,
+            options.ResourceDeletionTimeout,
+            options.PollInterval,
+            options.TransientRetryAttempts,
+            options.TransientRetryFirstInterval,
+            options.TransientRetryMaxInterval,
+            options.VerifyAttempts);
+    }
+}

@@ -1,0 +1,8 @@
+namespace DockerVm.Provisioning.Contracts;
+
+public enum DockerHostEventType
+{
+    Provisioned,
+    Failed,
+    Deprovisioned,
+}

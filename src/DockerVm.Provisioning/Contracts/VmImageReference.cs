@@ -1,0 +1,3 @@
+namespace DockerVm.Provisioning.Contracts;
+
+public sealed record VmImageReference(string Publisher, string Offer, string Sku, string Version);

@@ -1,0 +1,223 @@
+using Azure;
+using Azure.Core;
+using Azure.ResourceManager;
+using Azure.Security.KeyVault.Secrets;
+using DockerVm.Emulator.Faults;
+using DockerVm.Emulator.Hosting;
+using DockerVm.Provisioning.Activities.Certificates;
+using DockerVm.Provisioning.Application;
+using DockerVm.Provisioning.Contracts;
+using DockerVm.Provisioning.Tests.Application;
+using DockerVm.Provisioning.Tests.Infrastructure;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace DockerVm.Provisioning.Tests.Orchestrations;
+
+/// <summary>
+/// The real activities, Azure clients (pinned transport, managed-identity credential) and orchestrators against the
+/// local Azure emulator, on the in-memory Durable Task host: ARM PUT/GET/DELETE, Key Vault writes, the installer's
+/// protected settings and the mutual-TLS check against the emulated Docker daemon.
+/// </summary>
+[Collection(EmulatorTestGroup.Name)]
+public sealed class EmulatorWorkflowTests(EmulatorFixture fixture, ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(DockerInstaller.CustomScript)]
+    [InlineData(DockerInstaller.DockerExtension)]
+    public async Task Provision_AgainstEmulator_VerifiesDockerOverMutualTlsThenDeprovisionRemovesEverything(DockerInstaller installer)
+    {
+        var emulator = fixture.Emulator;
+        Reset(emulator);
+        emulator.Control.Durations.VirtualMachine = TimeSpan.FromMilliseconds(600);
+        emulator.Control.Durations.Extension = TimeSpan.FromMilliseconds(300);
+        await using var host = await StartHostAsync(emulator);
+        var service = host.Services.GetRequiredService<DockerVmService>();
+        var name = installer == DockerInstaller.CustomScript ? "emuhost1" : "emuhost2";
+
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var accepted = Assert.IsType<SubmitAccepted>(await service.SubmitAsync(
+            host.Client, DockerVmServiceTests.Request(name) with { Installer = installer }, null, CancellationToken.None));
+        var metadata = await WaitAsync(host.Client, accepted.InstanceId);
+        output.WriteLine($"{installer}: provisioned against the emulator (VM 600 ms, extension 300 ms, poll 100 ms) in {stopwatch.ElapsedMilliseconds} ms");
+        var result = metadata.ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.True(result.Succeeded, $"{result.ErrorCode}: {result.ErrorMessage} at {result.FailedStep}");
+        Assert.False(string.IsNullOrEmpty(result.DockerVersion));
+        Assert.StartsWith("127.", result.PublicIpAddress, StringComparison.Ordinal);
+        Assert.Equal($"tcp://{name}.westeurope.cloudapp.azure.com:2376", result.DockerHost);
+        var secrets = host.Services.GetRequiredService<SecretClient>();
+        var clientKey = (await secrets.GetSecretAsync(new KeyVaultSecretIdentifier(result.Secrets!.ClientKey).Name)).Value;
+        Assert.Equal(IssueDockerCertificates.PemContentType, clientKey.Properties.ContentType);
+        Assert.Equal(accepted.InstanceId, clientKey.Properties.Tags[WorkflowTags.InstanceId]);
+
+        var deprovision = Assert.IsType<DeprovisionAccepted>(await service.DeprovisionAsync(host.Client, accepted.InstanceId, CancellationToken.None));
+        var removal = (await WaitAsync(host.Client, deprovision.DeprovisionInstanceId)).ReadOutputAs<DeprovisionDockerVmResult>()!;
+        output.WriteLine($"{installer}: provisioned and deprovisioned in {stopwatch.ElapsedMilliseconds} ms");
+
+        Assert.True(removal.Succeeded, $"{removal.ErrorCode}: {removal.ErrorMessage}");
+        await AssertGoneAsync(host, result.CreatedResourceIds);
+
+        var gone = await Assert.ThrowsAsync<RequestFailedException>(() => secrets.GetSecretAsync(clientKey.Name));
+        Assert.Equal(404, gone.Status);
+    }
+
+    [Fact]
+    public async Task Provision_AgainstEmulator_AllocationFailureCompensatesAndCarriesArmCode()
+    {
+        var emulator = fixture.Emulator;
+        Reset(emulator);
+        emulator.Control.InjectFault(new FaultRule
+        {
+            PathPattern = "*/virtualMachines/*",
+            Method = "PUT",
+            Kind = FaultKind.OperationFailed,
+            ErrorCode = "AllocationFailed",
+            ErrorMessage = "Allocation failed. We do not have sufficient capacity.",
+        });
+        await using var host = await StartHostAsync(emulator);
+
+        var result = await ProvisionAsync(host, "emuhost3");
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("AllocationFailed", result.ErrorCode);
+        Assert.Equal(ProvisioningStep.CreatingVirtualMachine, result.FailedStep);
+        Assert.Empty(result.CreatedResourceIds);
+        await AssertGoneAsync(host, new DockerVmResourceNames("rg-docker", "emuhost3").AllResourceIds(emulator.SubscriptionId));
+    }
+
+    [Fact]
+    public async Task Provision_AgainstEmulator_ExtensionFailureReportsInstallerMessageAndCompensates()
+    {
+        var emulator = fixture.Emulator;
+        Reset(emulator);
+        emulator.Control.InjectFault(new FaultRule
+        {
+            PathPattern = "*/virtualMachines/emuhost4/extensions/*",
+            Method = "PUT",
+            Kind = FaultKind.OperationFailed,
+            ErrorCode = "VMExtensionProvisioningError",
+            ErrorMessage = "Enable failed: apt-get install docker.io exited with status 100",
+        });
+        await using var host = await StartHostAsync(emulator);
+
+        var result = await ProvisionAsync(host, "emuhost4");
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("VMExtensionProvisioningError", result.ErrorCode);
+        Assert.Contains("apt-get install docker.io exited with status 100", result.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(ProvisioningStep.InstallingDocker, result.FailedStep);
+        await AssertGoneAsync(host, new DockerVmResourceNames("rg-docker", "emuhost4").AllResourceIds(emulator.SubscriptionId));
+    }
+
+    [Fact]
+    public async Task Provision_AgainstEmulator_VmSlowerThanDeadline_FailsWithTimeoutAndDeletesTheCreatingVm()
+    {
+        var emulator = fixture.Emulator;
+        Reset(emulator);
+        emulator.Control.Durations.VirtualMachine = TimeSpan.FromSeconds(30);
+        await using var host = await StartHostAsync(emulator, new() { ["Provisioning:VmReadyTimeout"] = "00:00:01" });
+
+        var result = await ProvisionAsync(host, "emuhost5");
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("VmReadyTimeout", result.ErrorCode);
+        Assert.Equal(ProvisioningStep.CreatingVirtualMachine, result.FailedStep);
+        Assert.Empty(result.CreatedResourceIds);
+        await AssertGoneAsync(host, new DockerVmResourceNames("rg-docker", "emuhost5").AllResourceIds(emulator.SubscriptionId));
+    }
+
+    /// <summary>Tests share one emulator: each starts from no faults and instant operations.</summary>
+    private static void Reset(AzureEmulator emulator)
+    {
+        emulator.Control.ClearFaults();
+        emulator.Control.Durations.VirtualMachine = TimeSpan.Zero;
+        emulator.Control.Durations.Extension = TimeSpan.Zero;
+    }
+
+    private static async Task<DurableTaskTestHost> StartHostAsync(AzureEmulator emulator, Dictionary<string, string?>? overrides = null)
+    {
+        // The credential code is production code: it finds the emulator's managed-identity endpoint in the environment.
+        foreach (var (key, value) in emulator.EnvironmentVariables)
+        {
+            Environment.SetEnvironmentVariable(key, value);
+        }
+
+        var settings = new Dictionary<string, string?>(emulator.ConfigurationValues.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)))
+        {
+            ["Provisioning:PollInterval"] = "00:00:00.100",
+            ["Provisioning:TransientRetryFirstInterval"] = "00:00:00.100",
+            ["Provisioning:VmReadyTimeout"] = "00:00:30",
+            ["Provisioning:ExtensionReadyTimeout"] = "00:00:30",
+        };
+        foreach (var (key, value) in overrides ?? [])
+        {
+            settings[key] = value;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return await DurableTaskTestHost.StartAsync(
+            registry => registry.AddDockerVmWorkflow(),
+            new DurableTaskTestHostOptions
+            {
+                Port = FreePort.Next(),
+                ConfigureServices = services =>
+                {
+                    services.AddSingleton<IConfiguration>(configuration);
+                    services.AddDockerVmProvisioning();
+                },
+            });
+    }
+
+    /// <summary>Submits a request for <paramref name="name"/> through the application layer and waits for the result.</summary>
+    private static async Task<ProvisionDockerVmResult> ProvisionAsync(DurableTaskTestHost host, string name)
+    {
+        var service = host.Services.GetRequiredService<DockerVmService>();
+        var accepted = Assert.IsType<SubmitAccepted>(await service.SubmitAsync(host.Client, DockerVmServiceTests.Request(name), null, CancellationToken.None));
+        return (await WaitAsync(host.Client, accepted.InstanceId)).ReadOutputAs<ProvisionDockerVmResult>()!;
+    }
+
+    /// <summary>Every resource id answers 404 from ARM.</summary>
+    private static async Task AssertGoneAsync(DurableTaskTestHost host, IEnumerable<string> resourceIds)
+    {
+        var arm = host.Services.GetRequiredService<ArmClient>();
+        foreach (var id in resourceIds)
+        {
+            var ex = await Assert.ThrowsAsync<RequestFailedException>(() => arm.GetGenericResource(new ResourceIdentifier(id)).GetAsync());
+            Assert.Equal(404, ex.Status);
+        }
+    }
+
+    private static async Task<OrchestrationMetadata> WaitAsync(DurableTaskClient client, string instanceId)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var metadata = await client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, timeout.Token);
+        Assert.True(metadata.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{metadata.RuntimeStatus}: {metadata.FailureDetails}");
+        return metadata;
+    }
+}
+
+/// <summary>Emulator tests set process-wide managed-identity environment variables: run them one at a time, against
+/// one emulator (the identity library caches tokens process-wide, and another emulator would not accept them).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class EmulatorTestGroup : ICollectionFixture<EmulatorFixture>
+{
+    public const string Name = "Azure emulator";
+}
+
+public sealed class EmulatorFixture : IAsyncLifetime
+{
+    public AzureEmulator Emulator { get; private set; } = null!;
+
+    // Public IPs are loopback addresses where emulated daemons listen: a range of its own per test run keeps this run's
+    // daemons from colliding with another emulator on the machine.
+    public async Task InitializeAsync() => Emulator = await AzureEmulator.StartAsync(new EmulatorOptions
+    {
+        PublicIpRangeStart = $"127.{Random.Shared.Next(100, 250)}.{Random.Shared.Next(0, 250)}.1",
+    });
+
+    public async Task DisposeAsync() => await Emulator.DisposeAsync();
+}

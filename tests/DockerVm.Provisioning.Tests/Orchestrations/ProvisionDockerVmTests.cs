@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using DockerVm.Provisioning.Activities.Callbacks;
+using DockerVm.Provisioning.Activities.Certificates;
+using DockerVm.Provisioning.Activities.Cleanup;
+using DockerVm.Provisioning.Activities.Compute;
+using DockerVm.Provisioning.Activities.Docker;
+using DockerVm.Provisioning.Activities.Network;
+using DockerVm.Provisioning.Activities.Telemetry;
+using DockerVm.Provisioning.Contracts;
+using DockerVm.Provisioning.Tests.Infrastructure;
+using Microsoft.DurableTask.Client;
+using Xunit.Abstractions;
+
+namespace DockerVm.Provisioning.Tests.Orchestrations;
+
+public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
+{
+    private static FakeAzure NewFake() => FakeAzure.WithRealCertificateAuthority();
+
+    [Fact]
+    public async Task Run_HappyPath_RunsStepsInOrderAndReturnsDockerHost()
+    {
+        var fake = NewFake();
+        fake.VmStates.Enqueue(new GetVirtualMachineStateOutput("Creating", null, null));
+        fake.VmStates.Enqueue(new GetVirtualMachineStateOutput("Creating", null, null));
+        fake.ExtensionStates.Enqueue(new GetExtensionStateOutput("Updating", null, null));
+        await using var host = await WorkflowTestHost.StartAsync(fake);
+
+        var stopwatch = Stopwatch.StartNew();
+        var metadata = await host.RunAsync(TestSpecs.Spec());
+        stopwatch.Stop();
+
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, metadata.RuntimeStatus);
+        var result = metadata.ReadOutputAs<ProvisionDockerVmResult>()!;
+        Assert.True(result.Succeeded, result.ErrorMessage);
+        Assert.Equal("tcp://dockerhost1.westeurope.cloudapp.azure.com:2376", result.DockerHost);
+        Assert.Equal("127.0.1.10", result.PublicIpAddress);
+        Assert.Equal("27.5.1", result.DockerVersion);
+        Assert.EndsWith("/providers/Microsoft.Compute/virtualMachines/dockerhost1", result.VmResourceId, StringComparison.Ordinal);
+        Assert.Equal(fake.Created, result.CreatedResourceIds);
+        Assert.StartsWith(FakeAzure.VaultUri + "/secrets/", result.Secrets!.ClientKey.ToString(), StringComparison.Ordinal);
+        Assert.Equal(
+            [
+                nameof(EnsureResourceGroup), nameof(CreateNetworkSecurityGroup), nameof(CreatePublicIpAddress), nameof(CreateVirtualNetwork),
+                nameof(CreateNetworkInterface), nameof(IssueDockerCertificates), nameof(StartVirtualMachineCreation),
+                nameof(GetVirtualMachineState), nameof(GetVirtualMachineState), nameof(GetVirtualMachineState),
+                nameof(StartDockerInstallation), nameof(GetExtensionState), nameof(GetExtensionState),
+                nameof(VerifyDockerEndpoint), nameof(SendCallback), nameof(RecordProvisioningOutcome),
+            ],
+            fake.Calls);
+        var callback = Assert.Single(fake.Callbacks);
+        Assert.Equal(DockerHostEventType.Provisioned, callback.Event.Type);
+        Assert.Equal(metadata.InstanceId, callback.Event.InstanceId);
+        Assert.Equal(result.Secrets.ClientKey, callback.Event.ClientKeySecretUri);
+        Assert.True(result.Callback!.Delivered);
+        Assert.Equal(ProvisioningStep.Completed, metadata.ReadCustomStatusAs<WorkflowProgress>()!.Step);
+        Assert.Empty(fake.Deleted);
+        output.WriteLine($"Happy path with {fake.Calls.Count} activity calls and 3 durable timers took {stopwatch.ElapsedMilliseconds} ms on the in-memory host.");
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(30), $"took {stopwatch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Run_VmProvisioningFails_DeletesExactlyWhatItCreatedInReverseAndCallsBackFailure()
+    {
+        var fake = NewFake();
+        fake.VmStates.Enqueue(new GetVirtualMachineStateOutput("Creating", null, null));
+        fake.VmStates.Enqueue(new GetVirtualMachineStateOutput("Failed", "AllocationFailed", "Allocation failed in this region."));
+        await using var host = await WorkflowTestHost.StartAsync(fake);
+
+        var metadata = await host.RunAsync(TestSpecs.Spec());
+
+        var result = metadata.ReadOutputAs<ProvisionDockerVmResult>()!;
+        Assert.False(result.Succeeded);
+        Assert.Equal("AllocationFailed", result.ErrorCode);
+        Assert.Equal(ProvisioningStep.CreatingVirtualMachine, result.FailedStep);
+        Assert.Equal(5, fake.Created.Count);
+        Assert.Equal(Enumerable.Reverse(fake.Created), fake.Deleted);
+        Assert.Empty(fake.Resources);
+        Assert.Empty(fake.Secrets);
+        Assert.Empty(result.CreatedResourceIds);
+        var callback = Assert.Single(fake.Callbacks);
+        Assert.Equal(DockerHostEventType.Failed, callback.Event.Type);
+        Assert.Equal("AllocationFailed", callback.Event.ErrorCode);
+        Assert.Null(callback.Event.ClientKeySecretUri);
+        Assert.Equal(ProvisioningStep.Failed, metadata.ReadCustomStatusAs<WorkflowProgress>()!.Step);
+    }
+
+    [Fact]
+    public async Task Run_ExtensionFails_CompensatesAndReportsInstallStep()
+    {
+        var fake = NewFake();
+        fake.ExtensionStates.Enqueue(new GetExtensionStateOutput("Failed", "VMExtensionProvisioningError", "apt-get exited with 100"));
+        await using var host = await WorkflowTestHost.StartAsync(fake);
+
+        var result = (await host.RunAsync(TestSpecs.Spec())).ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("VMExtensionProvisioningError", result.ErrorCode);
+        Assert.Equal("apt-get exited with 100", result.ErrorMessage);
+        Assert.Equal(ProvisioningStep.InstallingDocker, result.FailedStep);
+        Assert.Equal(Enumerable.Reverse(fake.Created), fake.Deleted);
+        Assert.Empty(fake.Secrets);
+        Assert.DoesNotContain(nameof(VerifyDockerEndpoint), fake.Calls);
+        Assert.Equal(DockerHostEventType.Failed, Assert.Single(fake.Callbacks).Event.Type);
+    }
+
+    [Fact]
+    public async Task Run_VmNeverReady_FailsWithDeadlineCodeAfterTimeout()
+    {
+        var fake = NewFake();
+        fake.VmNeverReady = true;
+        var options = WorkflowTestHost.FastOptions();
+        options.VmReadyTimeout = TimeSpan.FromMilliseconds(600);
+        await using var host = await WorkflowTestHost.StartAsync(fake, options);
+
+        var result = (await host.RunAsync(TestSpecs.Spec())).ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("VmReadyTimeout", result.ErrorCode);
+        Assert.Equal(ProvisioningStep.CreatingVirtualMachine, result.FailedStep);
+        Assert.InRange(fake.CallCount(nameof(GetVirtualMachineState)), 2, 14);
+        Assert.Equal(Enumerable.Reverse(fake.Created), fake.Deleted);
+        Assert.DoesNotContain(nameof(StartDockerInstallation), fake.Calls);
+    }
+
+    [Fact]
+    public async Task Run_TransientArmErrors_RetriesWithBackoffThenSucceeds()
+    {
+        var fake = NewFake();
+        fake.Fail(nameof(StartVirtualMachineCreation), new TransientProvisioningException("TooManyRequests", "Throttled."), count: 2);
+        fake.Fail(nameof(CreatePublicIpAddress), new TransientProvisioningException("InternalServerError", "Oops."));
+        await using var host = await WorkflowTestHost.StartAsync(fake);
+
+        var result = (await host.RunAsync(TestSpecs.Spec())).ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.True(result.Succeeded, result.ErrorMessage);
+        Assert.Equal(3, fake.CallCount(nameof(StartVirtualMachineCreation)));
+        Assert.Equal(2, fake.CallCount(nameof(CreatePublicIpAddress)));
+        Assert.Empty(fake.Deleted);
+    }
+
+    [Fact]
+    public async Task Run_TransientErrorsExhaustRetries_FailsWithLastArmCode()
+    {
+        var fake = NewFake();
+        fake.Fail(nameof(CreateVirtualNetwork), new TransientProvisioningException("ServiceUnavailable", "Try later."), count: 10);
+        await using var host = await WorkflowTestHost.StartAsync(fake);
+
+        var result = (await host.RunAsync(TestSpecs.Spec())).ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("ServiceUnavailable", result.ErrorCode);
+        Assert.Equal(WorkflowTestHost.FastOptions().TransientRetryAttempts, fake.CallCount(nameof(CreateVirtualNetwork)));
+    }
+
+    [Fact]
+    public async Task Run_PermanentArmError_FailsFastWithArmCodeAndCompensates()
+    {
+        var fake = NewFake();
+        fake.Fail(nameof(StartVirtualMachineCreation), new PermanentProvisioningException("QuotaExceeded", "Operation could not be completed as it results in exceeding approved standardBSFamily Cores quota."));
+        await using var host = await WorkflowTestHost.StartAsync(fake);
+
+        var result = (await host.RunAsync(TestSpecs.Spec())).ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("QuotaExceeded", result.ErrorCode);
+        Assert.StartsWith("Operation could not be completed", result.ErrorMessage, StringComparison.Ordinal);
+        Assert.Equal(ProvisioningStep.CreatingVirtualMachine, result.FailedStep);
+        Assert.Equal(1, fake.CallCount(nameof(StartVirtualMachineCreation)));
+        Assert.Equal(4, fake.Created.Count);
+        Assert.Equal(Enumerable.Reverse(fake.Created), fake.Deleted);
+        Assert.Empty(fake.Secrets);
+        Assert.Equal("QuotaExceeded", Assert.Single(fake.Callbacks).Event.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Run_FailureBeforeCertificates_LeavesVaultAlone()
+    {
+        var fake = NewFake();
+        fake.Fail(nameof(CreateNetworkSecurityGroup), new PermanentProvisioningException("AuthorizationFailed", "No permission."));
+        await using var host = await WorkflowTestHost.StartAsync(fake);
+
+        var result = (await host.RunAsync(TestSpecs.Spec())).ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.Equal("AuthorizationFailed", result.ErrorCode);
+        Assert.Equal(ProvisioningStep.CreatingNetwork, result.FailedStep);
+        Assert.Empty(fake.Deleted);
+        Assert.DoesNotContain(nameof(DeleteDockerSecrets), fake.Calls);
+    }
+
+    [Fact]
+    public async Task Run_CallbackReceiverKeepsFailing_StillSucceedsAndRecordsDelivery()
+    {
+        var fake = NewFake();
+        fake.CallbackResult = new CallbackDeliveryResult(false, 5, 503, "Receiver answered 503 five times.");
+        await using var host = await WorkflowTestHost.StartAsync(fake);
+
+        var result = (await host.RunAsync(TestSpecs.Spec())).ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.True(result.Succeeded);
+        Assert.False(result.Callback!.Delivered);
+        Assert.Equal(503, result.Callback.LastStatusCode);
+    }
+
+    [Fact]
+    public async Task Run_CallbackActivityCrashes_DoesNotFailProvisioning()
+    {
+        var fake = NewFake();
+        fake.Fail(nameof(SendCallback), new InvalidOperationException("boom"));
+        await using var host = await WorkflowTestHost.StartAsync(fake);
+
+        var result = (await host.RunAsync(TestSpecs.Spec())).ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.True(result.Succeeded);
+        Assert.False(result.Callback!.Delivered);
+    }
+
+    [Fact]
+    public async Task Run_DockerExtensionInstaller_SendsServerPairAsBase64Certs()
+    {
+        var fake = NewFake();
+        await using var host = await WorkflowTestHost.StartAsync(fake);
+
+        var result = (await host.RunAsync(TestSpecs.Spec(installer: DockerInstaller.DockerExtension))).ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.True(result.Succeeded);
+        var settings = System.Text.Json.JsonDocument.Parse(Assert.Single(fake.ProtectedSettings)).RootElement.GetProperty("certs");
+        var key = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(settings.GetProperty("key").GetString()!));
+        Assert.Equal(fake.Secrets.Values.Single(s => s.Id == result.Secrets!.ServerKey).Value, key);
+    }
+}
