@@ -177,10 +177,10 @@ internal static class WorkflowBenchmark
             Secret(input.Names.ClientKeySecret)));
         Add<StartVirtualMachineCreationInput, StartVirtualMachineCreationOutput>(nameof(StartVirtualMachineCreation), input =>
             new($"{Rg(input.ResourceGroup)}/providers/Microsoft.Compute/virtualMachines/{input.Name}"));
-        Add<GetVirtualMachineStateInput, GetVirtualMachineStateOutput>(nameof(GetVirtualMachineState), _ => new("Succeeded", null, null));
+        Add<GetVirtualMachineStateInput, ArmOperationState>(nameof(GetVirtualMachineState), _ => new("Succeeded", null, null));
         Add<StartDockerInstallationInput, StartDockerInstallationOutput>(nameof(StartDockerInstallation), input =>
             new($"{input.VmResourceId}/extensions/{DockerVmResourceNames.DockerExtension}"));
-        Add<GetExtensionStateInput, GetExtensionStateOutput>(nameof(GetExtensionState), _ => new("Succeeded", null, null));
+        Add<GetExtensionStateInput, ArmOperationState>(nameof(GetExtensionState), _ => new("Succeeded", null, null));
         Add<VerifyDockerEndpointInput, VerifyDockerEndpointOutput>(nameof(VerifyDockerEndpoint), _ => new("27.5.1", "1.47"));
         Add<SendCallbackInput, CallbackDeliveryResult>(nameof(SendCallback), _ => new(Delivered: true, Attempts: 1, LastStatusCode: 200, Error: null));
     }

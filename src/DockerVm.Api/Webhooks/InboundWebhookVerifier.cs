@@ -1,4 +1,5 @@
 using System.Globalization;
+using DockerVm.Provisioning.Callbacks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -36,9 +37,9 @@ public sealed partial class InboundWebhookVerifier(
     TimeProvider timeProvider,
     ILogger<InboundWebhookVerifier> logger)
 {
-    public const string IdHeader = "webhook-id";
-    public const string TimestampHeader = "webhook-timestamp";
-    public const string SignatureHeader = "webhook-signature";
+    public const string IdHeader = WebhookHeaders.Id;
+    public const string TimestampHeader = WebhookHeaders.Timestamp;
+    public const string SignatureHeader = WebhookHeaders.Signature;
 
     public async Task<WebhookVerification> VerifyAsync(string payload, IHeaderDictionary headers, CancellationToken cancellationToken)
     {

@@ -44,16 +44,16 @@ public static class ActivityFunctions
         DurableFunctionAdapter.RunActivityAsync<EnsureResourceGroup, EnsureResourceGroupInput, EnsureResourceGroupOutput>(input, context);
 
     [Function(nameof(GetExtensionState))]
-    public static Task<GetExtensionStateOutput> RunGetExtensionState([ActivityTrigger] GetExtensionStateInput input, FunctionContext context) =>
-        DurableFunctionAdapter.RunActivityAsync<GetExtensionState, GetExtensionStateInput, GetExtensionStateOutput>(input, context);
+    public static Task<ArmOperationState> RunGetExtensionState([ActivityTrigger] GetExtensionStateInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<GetExtensionState, GetExtensionStateInput, ArmOperationState>(input, context);
 
     [Function(nameof(GetResourceState))]
     public static Task<GetResourceStateOutput> RunGetResourceState([ActivityTrigger] GetResourceStateInput input, FunctionContext context) =>
         DurableFunctionAdapter.RunActivityAsync<GetResourceState, GetResourceStateInput, GetResourceStateOutput>(input, context);
 
     [Function(nameof(GetVirtualMachineState))]
-    public static Task<GetVirtualMachineStateOutput> RunGetVirtualMachineState([ActivityTrigger] GetVirtualMachineStateInput input, FunctionContext context) =>
-        DurableFunctionAdapter.RunActivityAsync<GetVirtualMachineState, GetVirtualMachineStateInput, GetVirtualMachineStateOutput>(input, context);
+    public static Task<ArmOperationState> RunGetVirtualMachineState([ActivityTrigger] GetVirtualMachineStateInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<GetVirtualMachineState, GetVirtualMachineStateInput, ArmOperationState>(input, context);
 
     [Function(nameof(GetWorkflowSettings))]
     public static Task<WorkflowSettings> RunGetWorkflowSettings([ActivityTrigger] string? input, FunctionContext context) =>

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using StandardWebhooks;
 using StandardWebhooks.Diagnostics;
+using DockerVm.Provisioning.Callbacks;
 
 namespace DockerVm.LocalHost.Demo;
 
@@ -72,7 +73,7 @@ public sealed class CallbackReceiver : IAsyncDisposable
 
     static ReceivedCallback Verify(StandardWebhook webhook, string payload, IHeaderDictionary headers)
     {
-        string? id = headers["webhook-id"].FirstOrDefault();
+        string? id = headers[WebhookHeaders.Id].FirstOrDefault();
         JsonNode? body = null;
         try
         {

@@ -1,4 +1,5 @@
 using DockerVm.Provisioning.Azure;
+using DockerVm.Provisioning.Configuration;
 using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Orchestrations;
 using DockerVm.Provisioning.Requests;
@@ -16,6 +17,7 @@ namespace DockerVm.Provisioning.Application;
 public sealed partial class DockerVmService(
     ProvisionRequestValidator validator,
     IOptions<AzureOptions> azureOptions,
+    IOptions<ProvisioningOptions> provisioningOptions,
     ILogger<DockerVmService> logger)
 {
     /// <summary>Suffix of the deprovisioning instance id: <c>{instanceId}-deprovision</c>.</summary>
@@ -55,7 +57,9 @@ public sealed partial class DockerVmService(
             return new SubmitAccepted(instanceId, Duplicate: true);
         }
 
-        if (!await TryScheduleAsync(client, nameof(ProvisionDockerVm), spec, instanceId, existing, ct))
+        // The workflow's timing travels in the input: deterministic on replay, and no settings round trip per run.
+        var input = spec with { Settings = WorkflowSettings.From(provisioningOptions.Value) };
+        if (!await TryScheduleAsync(client, nameof(ProvisionDockerVm), input, instanceId, existing, ct))
         {
             LogDuplicate(logger, instanceId);
             return new SubmitAccepted(instanceId, Duplicate: true);
@@ -158,7 +162,10 @@ public sealed partial class DockerVmService(
 
         // After a failure, compensation may have stopped between resources and secrets: try every name (missing ones are skipped).
         var secretNames = result is { Succeeded: true, Secrets: { } secrets } ? secrets.Names : names.AllSecrets;
-        return new DeprovisionDockerVmInput(provisioning.InstanceId, resourceIds, secretNames, spec.Callback);
+        return new DeprovisionDockerVmInput(provisioning.InstanceId, resourceIds, secretNames, spec.Callback)
+        {
+            Settings = WorkflowSettings.From(provisioningOptions.Value),
+        };
     }
 
     /// <summary>

@@ -10,9 +10,9 @@ internal sealed class CallbackOptionsValidator : IValidateOptions<CallbackOption
     public ValidateOptionsResult Validate(string? name, CallbackOptions options)
     {
         var failures = new List<string>();
-        if (options.MaxAttempts is < 1 or > 20)
+        if (options.MaxAttempts is < 1 or > CallbackRetry.MaxAttemptsLimit)
         {
-            failures.Add("Callbacks:MaxAttempts must be from 1 to 20.");
+            failures.Add($"Callbacks:MaxAttempts must be from 1 to {CallbackRetry.MaxAttemptsLimit}.");
         }
 
         if (options.InitialBackoff <= TimeSpan.Zero || options.MaxBackoff < options.InitialBackoff)

@@ -9,10 +9,12 @@ using StandardWebhooks;
 namespace DockerVm.Provisioning.Callbacks;
 
 /// <summary>
-/// POSTs a <see cref="DockerHostEvent"/> as a CloudEvent signed per Standard Webhooks. Every attempt carries the same
-/// <c>webhook-id</c> (the CloudEvent id) and a fresh <c>webhook-timestamp</c>/<c>webhook-signature</c>. Transient
-/// failures (no response, 408, 429, 5xx) are retried with exponential backoff, honouring <c>Retry-After</c>; other 4xx
-/// are final. Delivery failures are reported in the result, never thrown.
+/// POSTs a <see cref="DockerHostEvent"/> as a CloudEvent signed per Standard Webhooks, one attempt per call. Every
+/// attempt carries the same <c>webhook-id</c> (the CloudEvent id) and a fresh <c>webhook-timestamp</c>/<c>webhook-signature</c>.
+/// Transient failures (no response, 408, 429, 5xx) ask for another attempt after an exponential backoff that honours
+/// <c>Retry-After</c> (<see cref="CallbackDeliveryResult.RetryAfter"/>); other 4xx and the last attempt are final.
+/// The waiting happens outside, in <see cref="CallbackRetry"/> (durable timers in the orchestrations). Delivery
+/// failures are reported in the result, never thrown.
 /// </summary>
 public sealed partial class CallbackSender(
     IHttpClientFactory httpClientFactory,
@@ -24,10 +26,11 @@ public sealed partial class CallbackSender(
     /// <summary>Name of the <see cref="HttpClient"/> registered by <see cref="CallbackServiceCollectionExtensions.AddDockerVmCallbacks"/>.</summary>
     public const string HttpClientName = "DockerVm.Callbacks";
 
-    public async Task<CallbackDeliveryResult> SendAsync(CallbackTarget target, DockerHostEvent hostEvent, CancellationToken cancellationToken)
+    public async Task<CallbackDeliveryResult> SendAsync(CallbackTarget target, DockerHostEvent hostEvent, int attempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(hostEvent);
+        ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
         var settings = options.CurrentValue;
         var eventType = DockerHostCloudEvents.EventType(hostEvent.Type);
         var host = target.Url.IsAbsoluteUri ? target.Url.IdnHost : "(relative)";
@@ -46,68 +49,64 @@ public sealed partial class CallbackSender(
         }
 
         var webhook = new StandardWebhook(secret);
-        var cloudEvent = DockerHostCloudEvents.Create(hostEvent, new Uri(settings.Source, UriKind.RelativeOrAbsolute), hostEvent.OccurredAt ?? timeProvider.GetUtcNow());
+        var cloudEvent = DockerHostCloudEvents.Create(hostEvent, new Uri(settings.Source, UriKind.RelativeOrAbsolute), hostEvent.OccurredAt);
         var (body, contentType) = DockerHostCloudEvents.Encode(cloudEvent);
         var payload = System.Text.Encoding.UTF8.GetString(body);
         var eventId = cloudEvent.Id!;
 
+        LogAttempt(logger, attempt, eventType, eventId, host);
+        using var request = new HttpRequestMessage(HttpMethod.Post, target.Url);
+        request.Content = new ByteArrayContent(body);
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        var timestamp = timeProvider.GetUtcNow();
+        request.Headers.Add(WebhookHeaders.Id, eventId);
+        request.Headers.Add(WebhookHeaders.Timestamp, timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(WebhookHeaders.Signature, webhook.Sign(eventId, timestamp, payload));
+
         var client = httpClientFactory.CreateClient(HttpClientName);
-        int? lastStatus = null;
-        string? lastError = null;
-        for (var attempt = 1; attempt <= settings.MaxAttempts; attempt++)
+        using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attemptTimeout.CancelAfter(settings.AttemptTimeout);
+        int? status = null;
+        string error;
+        TimeSpan? retryAfter = null;
+        try
         {
-            TimeSpan? retryAfter = null;
-            LogAttempt(logger, attempt, eventType, eventId, host);
-            using var request = new HttpRequestMessage(HttpMethod.Post, target.Url);
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-            var timestamp = timeProvider.GetUtcNow();
-            request.Headers.Add("webhook-id", eventId);
-            request.Headers.Add("webhook-timestamp", timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-            request.Headers.Add("webhook-signature", webhook.Sign(eventId, timestamp, payload));
-
-            using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            attemptTimeout.CancelAfter(settings.AttemptTimeout);
-            try
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token);
+            status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
             {
-                using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token);
-                lastStatus = (int)response.StatusCode;
-                if (response.IsSuccessStatusCode)
-                {
-                    LogDelivered(logger, eventType, eventId, host, attempt, lastStatus.Value);
-                    return new CallbackDeliveryResult(true, attempt, lastStatus, null);
-                }
-
-                lastError = $"receiver answered {lastStatus} {response.ReasonPhrase}";
-                if (!IsTransient(response.StatusCode))
-                {
-                    LogPermanentFailure(logger, eventId, host, lastStatus.Value, attempt);
-                    return new CallbackDeliveryResult(false, attempt, lastStatus, lastError);
-                }
-
-                retryAfter = RetryAfter(response.Headers.RetryAfter);
-                LogAttemptFailed(logger, eventId, host, attempt, lastStatus.Value);
-            }
-            catch (HttpRequestException ex) when (FindRefusal(ex) is { } refused)
-            {
-                LogRefused(logger, host, refused.Message);
-                return new CallbackDeliveryResult(false, attempt, null, "callback URL refused: " + refused.Message);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                lastStatus = null;
-                lastError = ex is OperationCanceledException ? $"no response within {settings.AttemptTimeout}" : $"no response: {Describe(ex)}";
-                LogNoResponse(logger, eventId, host, attempt, lastError);
+                LogDelivered(logger, eventType, eventId, host, attempt, status.Value);
+                return new CallbackDeliveryResult(true, attempt, status, null);
             }
 
-            if (attempt < settings.MaxAttempts)
+            error = $"receiver answered {status} {response.ReasonPhrase}";
+            if (!IsTransient(response.StatusCode))
             {
-                await Task.Delay(Backoff(settings, attempt, retryAfter), timeProvider, cancellationToken);
+                LogPermanentFailure(logger, eventId, host, status.Value, attempt);
+                return new CallbackDeliveryResult(false, attempt, status, error);
             }
+
+            retryAfter = RetryAfter(response.Headers.RetryAfter);
+            LogAttemptFailed(logger, eventId, host, attempt, status.Value);
+        }
+        catch (HttpRequestException ex) when (FindRefusal(ex) is { } refused)
+        {
+            LogRefused(logger, host, refused.Message);
+            return new CallbackDeliveryResult(false, attempt, null, "callback URL refused: " + refused.Message);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            error = ex is OperationCanceledException ? $"no response within {settings.AttemptTimeout}" : $"no response: {Describe(ex)}";
+            LogNoResponse(logger, eventId, host, attempt, error);
         }
 
-        LogGaveUp(logger, eventType, eventId, host, settings.MaxAttempts);
-        return new CallbackDeliveryResult(false, settings.MaxAttempts, lastStatus, lastError);
+        if (attempt >= settings.MaxAttempts)
+        {
+            LogGaveUp(logger, eventType, eventId, host, attempt);
+            return new CallbackDeliveryResult(false, attempt, status, error);
+        }
+
+        return new CallbackDeliveryResult(false, attempt, status, error) { RetryAfter = Backoff(settings, attempt, retryAfter) };
     }
 
     private static bool IsTransient(HttpStatusCode status) =>

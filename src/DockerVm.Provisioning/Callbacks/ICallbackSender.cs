@@ -2,9 +2,12 @@ using DockerVm.Provisioning.Contracts;
 
 namespace DockerVm.Provisioning.Callbacks;
 
-/// <summary>Delivers a <see cref="DockerHostEvent"/> to a caller as a signed CloudEvent, retrying with backoff.</summary>
+/// <summary>Delivers a <see cref="DockerHostEvent"/> to a caller as a signed CloudEvent, one attempt per call;
+/// <see cref="CallbackRetry"/> does the retrying.</summary>
 public interface ICallbackSender
 {
-    /// <summary>Never throws for delivery failures: a receiver that keeps failing is reported in the result.</summary>
-    Task<CallbackDeliveryResult> SendAsync(CallbackTarget target, DockerHostEvent hostEvent, CancellationToken cancellationToken);
+    /// <summary>Makes attempt number <paramref name="attempt"/> (from 1). Never throws for delivery failures: the
+    /// result says whether it was delivered and, when the failure is transient and attempts remain, how long to wait
+    /// before the next (<see cref="CallbackDeliveryResult.RetryAfter"/>).</summary>
+    Task<CallbackDeliveryResult> SendAsync(CallbackTarget target, DockerHostEvent hostEvent, int attempt, CancellationToken cancellationToken);
 }

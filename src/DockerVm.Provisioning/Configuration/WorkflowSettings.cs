@@ -1,8 +1,8 @@
 namespace DockerVm.Provisioning.Configuration;
 
-/// <summary>The timing an orchestration runs with, read once at its start. Durable Task creates orchestrators
-/// without dependency injection, and reading configuration through an activity records the values in history: a
-/// configuration change never alters a running (replaying) instance.</summary>
+/// <summary>The timing an orchestration runs with. Durable Task creates orchestrators without dependency injection,
+/// so the service snapshots it into the orchestration input when it schedules one: recorded in history like the
+/// input, a configuration change never alters a running (replaying) instance.</summary>
 public sealed record WorkflowSettings(
     TimeSpan VmReadyTimeout,
     TimeSpan ExtensionReadyTimeout,

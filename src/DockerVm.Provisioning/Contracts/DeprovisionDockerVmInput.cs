@@ -1,3 +1,5 @@
+using DockerVm.Provisioning.Configuration;
+
 namespace DockerVm.Provisioning.Contracts;
 
 /// <param name="ProvisioningInstanceId">The provisioning instance whose resources go; the callback subject.</param>
@@ -7,4 +9,9 @@ public sealed record DeprovisionDockerVmInput(
     string ProvisioningInstanceId,
     IReadOnlyList<string> ResourceIds,
     IReadOnlyList<string> SecretNames,
-    CallbackTarget? Callback);
+    CallbackTarget? Callback)
+{
+    /// <summary>Workflow timing taken when deprovisioning was requested; null in instances started before it
+    /// travelled in the input (they read it through the <c>GetWorkflowSettings</c> activity).</summary>
+    public WorkflowSettings? Settings { get; init; }
+}

@@ -15,9 +15,9 @@ public sealed record DockerHostEvent
     /// </summary>
     public string? ExecutionId { get; init; }
 
-    /// <summary>When the event happened (the CloudEvent <c>time</c>); null means when it is sent.
-    /// Orchestrations pass <c>context.CurrentUtcDateTime</c> so every retry carries the same time.</summary>
-    public DateTimeOffset? OccurredAt { get; init; }
+    /// <summary>When the event happened (the CloudEvent <c>time</c>). Orchestrations pass <c>context.CurrentUtcDateTime</c>,
+    /// so every attempt carries the same body and receivers can deduplicate on it.</summary>
+    public required DateTimeOffset OccurredAt { get; init; }
 
     public string? VmResourceId { get; init; }
 

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
+using Azure.Core;
+using Azure.ResourceManager.Resources;
 
 namespace DockerVm.Provisioning.Contracts;
 
@@ -62,19 +64,37 @@ public sealed record DockerVmResourceNames(string ResourceGroup, string VmName)
         return $"{VmName.ToLowerInvariant()}-{hash}-docker-{kind}";
     }
 
-    public string ResourceGroupId(string subscriptionId) => $"/subscriptions/{subscriptionId}/resourceGroups/{ResourceGroup}";
-
     /// <summary>ARM ids this workflow creates, in creation order (deletion goes in reverse).</summary>
     public IReadOnlyList<string> AllResourceIds(string subscriptionId)
     {
-        var rg = ResourceGroupId(subscriptionId);
+        var rg = ResourceGroupId(subscriptionId, ResourceGroup);
         return
         [
-            $"{rg}/providers/Microsoft.Network/networkSecurityGroups/{NetworkSecurityGroup}",
-            $"{rg}/providers/Microsoft.Network/publicIPAddresses/{PublicIpAddress}",
-            $"{rg}/providers/Microsoft.Network/virtualNetworks/{VirtualNetwork}",
-            $"{rg}/providers/Microsoft.Network/networkInterfaces/{NetworkInterface}",
-            $"{rg}/providers/Microsoft.Compute/virtualMachines/{VmName}",
+            NetworkResourceId(rg, "networkSecurityGroups", NetworkSecurityGroup),
+            NetworkResourceId(rg, "publicIPAddresses", PublicIpAddress),
+            NetworkResourceId(rg, "virtualNetworks", VirtualNetwork),
+            NetworkResourceId(rg, "networkInterfaces", NetworkInterface),
+            VirtualMachineId(rg).ToString(),
         ];
+    }
+
+    /// <summary>A resource group's ARM id, spelt as ARM returns it. (Azure.ResourceManager 1.7.0's
+    /// <c>ResourceGroupResource.CreateResourceIdentifier</c> lower-cases the <c>resourceGroups</c> segment, so ids built
+    /// from it would not compare equal to the ids ARM hands back.)</summary>
+    public static ResourceIdentifier ResourceGroupId(string subscriptionId, string resourceGroup) =>
+        SubscriptionResource.CreateResourceIdentifier(subscriptionId).AppendChildResource("resourceGroups", resourceGroup);
+
+    /// <summary>The VM's ARM id in the resource group <paramref name="resourceGroupId"/>.</summary>
+    public ResourceIdentifier VirtualMachineId(ResourceIdentifier resourceGroupId)
+    {
+        ArgumentNullException.ThrowIfNull(resourceGroupId);
+        return resourceGroupId.AppendProviderResource("Microsoft.Compute", "virtualMachines", VmName);
+    }
+
+    /// <summary>ARM id of a Microsoft.Network resource of this host.</summary>
+    public static string NetworkResourceId(ResourceIdentifier resourceGroupId, string type, string name)
+    {
+        ArgumentNullException.ThrowIfNull(resourceGroupId);
+        return resourceGroupId.AppendProviderResource("Microsoft.Network", type, name).ToString();
     }
 }

@@ -1,3 +1,5 @@
+using DockerVm.Provisioning.Configuration;
+
 namespace DockerVm.Provisioning.Contracts;
 
 /// <summary>
@@ -41,4 +43,9 @@ public sealed record DockerVmSpec
 
     /// <summary>Idempotency key given by the caller, or null; the instance id derives from it.</summary>
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>The service's workflow timing, taken when the request was accepted, so the orchestration needs no
+    /// round trip to read it. Null in instances started before it travelled in the input: those read it through
+    /// the <c>GetWorkflowSettings</c> activity, as they did when they started.</summary>
+    public WorkflowSettings? Settings { get; init; }
 }

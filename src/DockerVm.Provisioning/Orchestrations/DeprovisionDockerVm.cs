@@ -1,4 +1,3 @@
-using DockerVm.Provisioning.Activities.Callbacks;
 using DockerVm.Provisioning.Activities.Configuration;
 using DockerVm.Provisioning.Configuration;
 using DockerVm.Provisioning.Contracts;
@@ -15,7 +14,7 @@ public sealed partial class DeprovisionDockerVm : TaskOrchestrator<DeprovisionDo
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var settings = await context.CallActivityAsync<WorkflowSettings>(nameof(GetWorkflowSettings));
+        var settings = input.Settings ?? await context.CallActivityAsync<WorkflowSettings>(nameof(GetWorkflowSettings));
         var logger = context.CreateReplaySafeLogger<DeprovisionDockerVm>();
         var deleted = new List<string>();
         DeprovisionDockerVmResult result;
@@ -40,33 +39,18 @@ public sealed partial class DeprovisionDockerVm : TaskOrchestrator<DeprovisionDo
             LogDeprovisionFailed(logger, context.InstanceId, ex.ErrorCode);
         }
 
-        if (input.Callback is not null)
+        var hostEvent = new DockerHostEvent
         {
-            context.SetCustomStatus(new WorkflowProgress(ProvisioningStep.SendingCallback));
-            var hostEvent = new DockerHostEvent
-            {
-                Type = result.Succeeded ? DockerHostEventType.Deprovisioned : DockerHostEventType.Failed,
-                InstanceId = input.ProvisioningInstanceId,
+            Type = result.Succeeded ? DockerHostEventType.Deprovisioned : DockerHostEventType.Failed,
+            InstanceId = input.ProvisioningInstanceId,
 
-                // Unique per deprovisioning run, so its events never share an id with the provisioning run's.
-                ExecutionId = context.NewGuid().ToString("N"),
-                OccurredAt = context.CurrentUtcDateTime,
-                ErrorCode = result.ErrorCode,
-                ErrorMessage = result.ErrorMessage,
-            };
-            try
-            {
-                result = result with
-                {
-                    Callback = await context.CallActivityAsync<CallbackDeliveryResult>(nameof(SendCallback), new SendCallbackInput(input.Callback, hostEvent)),
-                };
-            }
-            catch (TaskFailedException ex)
-            {
-                result = result with { Callback = new CallbackDeliveryResult(false, 0, null, $"The callback activity failed: {ex.FailureDetails?.ErrorType}") };
-            }
-        }
-
+            // Unique per deprovisioning run, so its events never share an id with the provisioning run's.
+            ExecutionId = context.NewGuid().ToString("N"),
+            OccurredAt = context.CurrentUtcDateTime,
+            ErrorCode = result.ErrorCode,
+            ErrorMessage = result.ErrorMessage,
+        };
+        result = result with { Callback = await CallbackNotification.NotifyAsync(context, input.Callback, hostEvent) };
         context.SetCustomStatus(new WorkflowProgress(result.Succeeded ? ProvisioningStep.Completed : ProvisioningStep.Failed));
         return result;
     }

@@ -1,4 +1,4 @@
-using DockerVm.Provisioning.Activities.Callbacks;
+using Azure.Core;
 using DockerVm.Provisioning.Activities.Certificates;
 using DockerVm.Provisioning.Activities.Compute;
 using DockerVm.Provisioning.Activities.Configuration;
@@ -16,7 +16,8 @@ namespace DockerVm.Provisioning.Orchestrations;
 /// Provisions one TLS-secured Docker host: network → certificates (into Key Vault) → VM (started, then polled) →
 /// Docker installer extension (started, then polled) → mutual-TLS check → callback. On failure it deletes what it
 /// created, in reverse order, sends the failure callback and returns a failed <see cref="ProvisionDockerVmResult"/>
-/// carrying the ARM error code. Only secret identifiers ever pass through here.
+/// carrying the ARM error code (see docs/decisions: a failure is a result, counted by the outcome metric).
+/// Only secret identifiers ever pass through here.
 /// </summary>
 public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, ProvisionDockerVmResult>
 {
@@ -25,191 +26,144 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
 
-        // Replay-safe start time; the run's duration is measured from it.
-        var startedAt = context.CurrentUtcDateTime;
-        var settings = await context.CallActivityAsync<WorkflowSettings>(nameof(GetWorkflowSettings));
-
-        // Distinguishes this run's callbacks from an earlier run under the same (reused) instance id; replay-safe.
-        var runId = context.NewGuid().ToString("N");
-        var logger = context.CreateReplaySafeLogger<ProvisionDockerVm>();
-        var retry = WorkflowSteps.TransientRetry(settings);
-        var names = new DockerVmResourceNames(input.ResourceGroup, input.Name);
-        var tags = WorkflowTags.ForResource(input.Tags, context.InstanceId);
-        var created = new List<string>();
-        var step = ProvisioningStep.CreatingNetwork;
-        DockerSecretIdentifiers? secrets = null;
-
-        void Enter(ProvisioningStep next)
-        {
-            step = next;
-            context.SetCustomStatus(new WorkflowProgress(next));
-            LogStep(logger, context.InstanceId, next);
-        }
-
+        // Settings travel in the input; instances started before they did read them through the activity, as then.
+        var settings = input.Settings ?? await context.CallActivityAsync<WorkflowSettings>(nameof(GetWorkflowSettings));
+        var run = new ProvisioningRun(context, input, settings);
         try
         {
-            Enter(ProvisioningStep.CreatingNetwork);
-            var network = await CreateNetworkAsync(context, input, names, tags, retry, created);
-            var ip = network.PublicIp;
+            run.Enter(ProvisioningStep.CreatingNetwork);
+            var network = await CreateNetworkAsync(context, run);
 
-            Enter(ProvisioningStep.IssuingCertificates);
-            var vmId = $"{network.ResourceGroupId}/providers/Microsoft.Compute/virtualMachines/{input.Name}";
-            secrets = await context.CallActivityAsync<DockerSecretIdentifiers>(
+            run.Enter(ProvisioningStep.IssuingCertificates);
+            var vmId = run.Names.VirtualMachineId(network.ResourceGroupId).ToString();
+            run.Secrets = await context.CallActivityAsync<DockerSecretIdentifiers>(
                 nameof(IssueDockerCertificates),
-                new IssueDockerCertificatesInput(names, vmId, ip.Fqdn, ip.IpAddress, input.KeyAlgorithm, input.IncludeLoopbackInServerCertificate, input.CertificateValidityDays),
-                retry);
+                new IssueDockerCertificatesInput(
+                    run.Names, vmId, network.PublicIp.Fqdn, network.PublicIp.IpAddress, input.KeyAlgorithm, input.IncludeLoopbackInServerCertificate, input.CertificateValidityDays),
+                run.Retry);
 
-            Enter(ProvisioningStep.CreatingVirtualMachine);
+            run.Enter(ProvisioningStep.CreatingVirtualMachine);
             var vm = await context.CallActivityAsync<StartVirtualMachineCreationOutput>(
                 nameof(StartVirtualMachineCreation),
                 new StartVirtualMachineCreationInput(
-                    input.ResourceGroup, input.Location, input.Name, input.VmSize, input.Image, input.AdminUsername, input.SshPublicKey, network.NetworkInterfaceId, names.OsDisk, tags),
-                retry);
-            created.Add(vm.VmResourceId);
-            await WaitForVirtualMachineAsync(context, vm.VmResourceId, settings, retry);
+                    input.ResourceGroup, input.Location, input.Name, input.VmSize, input.Image, input.AdminUsername, input.SshPublicKey, network.NetworkInterfaceId, run.Names.OsDisk, run.Tags),
+                run.Retry);
+            run.Created(vm.VmResourceId);
+            await WorkflowSteps.WaitUntilProvisionedAsync(
+                context,
+                () => context.CallActivityAsync<ArmOperationState>(nameof(GetVirtualMachineState), new GetVirtualMachineStateInput(vm.VmResourceId), run.Retry),
+                settings.VmReadyTimeout,
+                settings,
+                timeoutCode: "VmReadyTimeout",
+                failedCode: "VmProvisioningFailed",
+                what: $"VM {vm.VmResourceId}");
 
-            Enter(ProvisioningStep.InstallingDocker);
+            run.Enter(ProvisioningStep.InstallingDocker);
             var extension = await context.CallActivityAsync<StartDockerInstallationOutput>(
                 nameof(StartDockerInstallation),
-                new StartDockerInstallationInput(vm.VmResourceId, input.Location, input.Installer, input.DockerPort, input.DaemonOptions, secrets, tags),
-                retry);
-            await WaitForExtensionAsync(context, extension.ExtensionResourceId, settings, retry);
+                new StartDockerInstallationInput(vm.VmResourceId, input.Location, input.Installer, input.DockerPort, input.DaemonOptions, run.Secrets, run.Tags),
+                run.Retry);
+            await WorkflowSteps.WaitUntilProvisionedAsync(
+                context,
+                () => context.CallActivityAsync<ArmOperationState>(nameof(GetExtensionState), new GetExtensionStateInput(extension.ExtensionResourceId), run.Retry),
+                settings.ExtensionReadyTimeout,
+                settings,
+                timeoutCode: "ExtensionReadyTimeout",
+                failedCode: "VMExtensionProvisioningError",
+                what: $"Docker installation {extension.ExtensionResourceId}");
 
-            Enter(ProvisioningStep.VerifyingDocker);
+            run.Enter(ProvisioningStep.VerifyingDocker);
             var docker = await context.CallActivityAsync<VerifyDockerEndpointOutput>(
                 nameof(VerifyDockerEndpoint),
-                new VerifyDockerEndpointInput(ip.IpAddress, ip.Fqdn, input.DockerPort, secrets),
+                new VerifyDockerEndpointInput(network.PublicIp.IpAddress, network.PublicIp.Fqdn, input.DockerPort, run.Secrets),
                 WorkflowSteps.TransientRetry(settings, settings.VerifyAttempts));
 
-            var result = new ProvisionDockerVmResult
+            return await SucceedAsync(context, run, new ProvisionDockerVmResult
             {
                 Succeeded = true,
                 VmResourceId = vm.VmResourceId,
-                Fqdn = ip.Fqdn,
-                PublicIpAddress = ip.IpAddress,
-                DockerHost = $"tcp://{ip.Fqdn}:{input.DockerPort}",
+                Fqdn = network.PublicIp.Fqdn,
+                PublicIpAddress = network.PublicIp.IpAddress,
+                DockerHost = $"tcp://{network.PublicIp.Fqdn}:{input.DockerPort}",
                 DockerVersion = docker.DockerVersion,
-                Secrets = secrets,
-                CreatedResourceIds = [.. created],
-            };
-            var callback = await NotifyAsync(context, input, runId, DockerHostEventType.Provisioned, result);
-            await RecordOutcomeAsync(context, input, startedAt, errorCode: null);
-            context.SetCustomStatus(new WorkflowProgress(ProvisioningStep.Completed));
-            LogSucceeded(logger, context.InstanceId, input.Name, result.DockerHost);
-            return result with { Callback = callback };
+                Secrets = run.Secrets,
+                CreatedResourceIds = [.. run.CreatedResourceIds],
+            });
         }
         catch (TaskFailedException ex)
         {
             var (code, message) = WorkflowSteps.Describe(ex);
-            return await FailAsync(context, input, settings, runId, startedAt, step, code, message, created, names, secrets);
+            return await FailAsync(context, run, code, message);
         }
         catch (WorkflowStepFailedException ex)
         {
-            return await FailAsync(context, input, settings, runId, startedAt, step, ex.ErrorCode, ex.Message, created, names, secrets);
+            return await FailAsync(context, run, ex.ErrorCode, ex.Message);
         }
     }
 
-    /// <summary>NSG, public IP, VNet and NIC; each id is recorded in <paramref name="created"/> as soon as it exists.</summary>
-    private static async Task<CreatedNetwork> CreateNetworkAsync(
-        TaskOrchestrationContext context,
-        DockerVmSpec input,
-        DockerVmResourceNames names,
-        IReadOnlyDictionary<string, string> tags,
-        TaskOptions retry,
-        List<string> created)
+    /// <summary>Resource group, NSG, public IP, VNet and NIC; each id is this run's as soon as it exists.</summary>
+    private static async Task<CreatedNetwork> CreateNetworkAsync(TaskOrchestrationContext context, ProvisioningRun run)
     {
+        var (input, names, tags, retry) = (run.Spec, run.Names, run.Tags, run.Retry);
         var group = await context.CallActivityAsync<EnsureResourceGroupOutput>(
             nameof(EnsureResourceGroup), new EnsureResourceGroupInput(input.ResourceGroup, input.Location, tags), retry);
         var nsg = await context.CallActivityAsync<CreateNetworkSecurityGroupOutput>(
             nameof(CreateNetworkSecurityGroup),
             new CreateNetworkSecurityGroupInput(input.ResourceGroup, input.Location, names.NetworkSecurityGroup, input.AllowedSourceCidrs, input.DockerPort, tags),
             retry);
-        created.Add(nsg.ResourceId);
+        run.Created(nsg.ResourceId);
         var ip = await context.CallActivityAsync<CreatePublicIpAddressOutput>(
             nameof(CreatePublicIpAddress),
             new CreatePublicIpAddressInput(input.ResourceGroup, input.Location, names.PublicIpAddress, names.DnsLabel, tags),
             retry);
-        created.Add(ip.ResourceId);
+        run.Created(ip.ResourceId);
         var vnet = await context.CallActivityAsync<CreateVirtualNetworkOutput>(
             nameof(CreateVirtualNetwork), new CreateVirtualNetworkInput(input.ResourceGroup, input.Location, names.VirtualNetwork, tags), retry);
-        created.Add(vnet.ResourceId);
+        run.Created(vnet.ResourceId);
         var nic = await context.CallActivityAsync<CreateNetworkInterfaceOutput>(
             nameof(CreateNetworkInterface),
             new CreateNetworkInterfaceInput(input.ResourceGroup, input.Location, names.NetworkInterface, vnet.SubnetId, ip.ResourceId, nsg.ResourceId, tags),
             retry);
-        created.Add(nic.ResourceId);
-        return new CreatedNetwork(group.ResourceGroupId, ip, nic.ResourceId);
+        run.Created(nic.ResourceId);
+        return new CreatedNetwork(new ResourceIdentifier(group.ResourceGroupId), ip, nic.ResourceId);
     }
 
-    /// <summary>Durable timer + <see cref="GetVirtualMachineState"/> until Succeeded; Failed or the deadline end the step.</summary>
-    private static async Task WaitForVirtualMachineAsync(TaskOrchestrationContext context, string vmResourceId, WorkflowSettings settings, TaskOptions retry)
+    private sealed record CreatedNetwork(ResourceIdentifier ResourceGroupId, CreatePublicIpAddressOutput PublicIp, string NetworkInterfaceId);
+
+    private static async Task<ProvisionDockerVmResult> SucceedAsync(TaskOrchestrationContext context, ProvisioningRun run, ProvisionDockerVmResult result)
     {
-        var state = await WorkflowSteps.PollUntilAsync(
-            context,
-            () => context.CallActivityAsync<GetVirtualMachineStateOutput>(nameof(GetVirtualMachineState), new GetVirtualMachineStateInput(vmResourceId), retry),
-            s => s.IsSucceeded || s.IsFailed,
-            context.CurrentUtcDateTime + settings.VmReadyTimeout,
-            settings.PollInterval,
-            "VmReadyTimeout",
-            $"VM {vmResourceId}");
-        if (state.IsFailed)
-        {
-            throw new WorkflowStepFailedException(state.ErrorCode ?? "VmProvisioningFailed", state.ErrorMessage ?? $"VM provisioning ended in state {state.ProvisioningState}.");
-        }
+        var callback = await CallbackNotification.NotifyAsync(context, run.Spec.Callback, HostEvent(context, run, DockerHostEventType.Provisioned, result));
+        await RecordOutcomeAsync(context, run, errorCode: null);
+        context.SetCustomStatus(new WorkflowProgress(ProvisioningStep.Completed));
+        var logger = context.CreateReplaySafeLogger<ProvisionDockerVm>();
+        LogSucceeded(logger, context.InstanceId, run.Spec.Name, result.DockerHost!);
+        return result with { Callback = callback };
     }
 
-    /// <summary>Durable timer + <see cref="GetExtensionState"/> until Succeeded; Failed or the deadline end the step.</summary>
-    private static async Task WaitForExtensionAsync(TaskOrchestrationContext context, string extensionResourceId, WorkflowSettings settings, TaskOptions retry)
-    {
-        var state = await WorkflowSteps.PollUntilAsync(
-            context,
-            () => context.CallActivityAsync<GetExtensionStateOutput>(nameof(GetExtensionState), new GetExtensionStateInput(extensionResourceId), retry),
-            s => s.IsSucceeded || s.IsFailed,
-            context.CurrentUtcDateTime + settings.ExtensionReadyTimeout,
-            settings.PollInterval,
-            "ExtensionReadyTimeout",
-            $"Docker installation {extensionResourceId}");
-        if (state.IsFailed)
-        {
-            throw new WorkflowStepFailedException(state.ErrorCode ?? "VMExtensionProvisioningError", state.ErrorMessage ?? "The Docker installer extension failed.");
-        }
-    }
-
-    private sealed record CreatedNetwork(string ResourceGroupId, CreatePublicIpAddressOutput PublicIp, string NetworkInterfaceId);
-
-    private static async Task<ProvisionDockerVmResult> FailAsync(
-        TaskOrchestrationContext context,
-        DockerVmSpec input,
-        WorkflowSettings settings,
-        string runId,
-        DateTime startedAt,
-        ProvisioningStep failedStep,
-        string code,
-        string message,
-        List<string> created,
-        DockerVmResourceNames names,
-        DockerSecretIdentifiers? secrets)
+    /// <summary>Compensates (this run's resources in reverse order, then its secrets), calls back <c>failed</c>, and
+    /// returns the failure with whatever could not be deleted.</summary>
+    private static async Task<ProvisionDockerVmResult> FailAsync(TaskOrchestrationContext context, ProvisioningRun run, string code, string message)
     {
         var logger = context.CreateReplaySafeLogger<ProvisionDockerVm>();
-        LogFailed(logger, context.InstanceId, failedStep, code);
+        LogFailed(logger, context.InstanceId, run.Step, code);
         context.SetCustomStatus(new WorkflowProgress(ProvisioningStep.Compensating));
         var deleted = new List<string>();
-        var leftovers = created;
+        IReadOnlyList<string> leftovers = run.CreatedResourceIds;
         try
         {
-            await ResourceCleanup.DeleteResourcesAsync(context, created, settings, deleted);
+            await ResourceCleanup.DeleteResourcesAsync(context, run.CreatedResourceIds, run.Settings, deleted);
             leftovers = [];
 
             // Once certificate issuance started, a partial set may exist even without identifiers: delete by name.
-            if (failedStep >= ProvisioningStep.IssuingCertificates)
+            if (run.Step >= ProvisioningStep.IssuingCertificates)
             {
-                await ResourceCleanup.DeleteSecretsAsync(context, secrets?.Names ?? names.AllSecrets, settings);
+                await ResourceCleanup.DeleteSecretsAsync(context, run.Secrets?.Names ?? run.Names.AllSecrets, run.Settings);
             }
         }
         catch (Exception ex) when (ex is TaskFailedException or WorkflowStepFailedException)
         {
             // What remains is reported (and deprovisioning can delete it later); the original failure stays the error.
-            leftovers = [.. created.Except(deleted, StringComparer.Ordinal)];
+            leftovers = [.. run.CreatedResourceIds.Except(deleted, StringComparer.Ordinal)];
             LogCompensationFailed(logger, context.InstanceId, leftovers.Count);
         }
 
@@ -218,72 +172,52 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
             Succeeded = false,
             ErrorCode = code,
             ErrorMessage = message,
-            FailedStep = failedStep,
+            FailedStep = run.Step,
             CreatedResourceIds = leftovers,
-            Secrets = leftovers.Count > 0 ? secrets : null,
+            Secrets = leftovers.Count > 0 ? run.Secrets : null,
         };
-        var callback = await NotifyAsync(context, input, runId, DockerHostEventType.Failed, result);
-        await RecordOutcomeAsync(context, input, startedAt, code);
+        var callback = await CallbackNotification.NotifyAsync(context, run.Spec.Callback, HostEvent(context, run, DockerHostEventType.Failed, result));
+        await RecordOutcomeAsync(context, run, code);
         context.SetCustomStatus(new WorkflowProgress(ProvisioningStep.Failed));
         return result with { Callback = callback };
     }
 
-    /// <summary>Sends the callback if one was asked for. Never fails the orchestration.</summary>
-    private static async Task<CallbackDeliveryResult?> NotifyAsync(
-        TaskOrchestrationContext context, DockerVmSpec input, string runId, DockerHostEventType type, ProvisionDockerVmResult result)
+    /// <summary>The callback's content: identifiers and secret URIs of <paramref name="result"/>, never key material.</summary>
+    private static DockerHostEvent HostEvent(TaskOrchestrationContext context, ProvisioningRun run, DockerHostEventType type, ProvisionDockerVmResult result) => new()
     {
-        if (input.Callback is null)
-        {
-            return null;
-        }
-
-        context.SetCustomStatus(new WorkflowProgress(ProvisioningStep.SendingCallback));
-        var hostEvent = new DockerHostEvent
-        {
-            Type = type,
-            InstanceId = context.InstanceId,
-            ExecutionId = runId,
-            OccurredAt = context.CurrentUtcDateTime,
-            VmResourceId = result.VmResourceId,
-            Fqdn = result.Fqdn,
-            PublicIpAddress = result.PublicIpAddress,
-            DockerHost = result.DockerHost,
-            CaCertificateSecretUri = result.Secrets?.CaCertificate,
-            ClientCertificateSecretUri = result.Secrets?.ClientCertificate,
-            ClientKeySecretUri = result.Secrets?.ClientKey,
-            ErrorCode = result.ErrorCode,
-            ErrorMessage = result.ErrorMessage,
-        };
-        try
-        {
-            return await context.CallActivityAsync<CallbackDeliveryResult>(nameof(SendCallback), new SendCallbackInput(input.Callback, hostEvent));
-        }
-        catch (TaskFailedException ex)
-        {
-            return new CallbackDeliveryResult(false, 0, null, $"The callback activity failed: {ex.FailureDetails?.ErrorType}");
-        }
-    }
+        Type = type,
+        InstanceId = context.InstanceId,
+        ExecutionId = run.RunId,
+        OccurredAt = context.CurrentUtcDateTime,
+        VmResourceId = result.VmResourceId,
+        Fqdn = result.Fqdn,
+        PublicIpAddress = result.PublicIpAddress,
+        DockerHost = result.DockerHost,
+        CaCertificateSecretUri = result.Secrets?.CaCertificate,
+        ClientCertificateSecretUri = result.Secrets?.ClientCertificate,
+        ClientKeySecretUri = result.Secrets?.ClientKey,
+        ErrorCode = result.ErrorCode,
+        ErrorMessage = result.ErrorMessage,
+    };
 
     /// <summary>Counts the outcome (metrics). Never fails the orchestration: a lost measurement is not a failed run.</summary>
-    private static async Task RecordOutcomeAsync(TaskOrchestrationContext context, DockerVmSpec input, DateTime startedAt, string? errorCode)
+    private static async Task RecordOutcomeAsync(TaskOrchestrationContext context, ProvisioningRun run, string? errorCode)
     {
         try
         {
             await context.CallActivityAsync<bool>(
                 nameof(RecordProvisioningOutcome),
-                new RecordProvisioningOutcomeInput(input.Installer, startedAt, context.CurrentUtcDateTime, errorCode));
+                new RecordProvisioningOutcomeInput(run.Spec.Installer, run.StartedAt, context.CurrentUtcDateTime, errorCode));
         }
         catch (TaskFailedException ex)
         {
-            LogOutcomeNotRecorded(context.CreateReplaySafeLogger<ProvisionDockerVm>(), context.InstanceId, ex.FailureDetails?.ErrorType);
+            var logger = context.CreateReplaySafeLogger<ProvisionDockerVm>();
+            LogOutcomeNotRecorded(logger, context.InstanceId, ex.FailureDetails?.ErrorType);
         }
     }
 
     [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Instance {InstanceId}: outcome metrics not recorded ({ErrorType})")]
     private static partial void LogOutcomeNotRecorded(ILogger logger, string instanceId, string? errorType);
-
-    [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Instance {InstanceId}: step {Step}")]
-    private static partial void LogStep(ILogger logger, string instanceId, ProvisioningStep step);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Instance {InstanceId}: Docker host {VmName} ready at {DockerHost}")]
     private static partial void LogSucceeded(ILogger logger, string instanceId, string vmName, string dockerHost);

@@ -56,6 +56,28 @@ internal static class WorkflowSteps
         }
     }
 
+    /// <summary>
+    /// Polls a long-running ARM operation (<paramref name="pollOnce"/>: one short GET) on durable timers until it reports
+    /// Succeeded. Failed ends the step with the operation's own error code (else <paramref name="failedCode"/>); no
+    /// answer within <paramref name="timeout"/> ends it with <paramref name="timeoutCode"/>.
+    /// </summary>
+    public static async Task WaitUntilProvisionedAsync(
+        TaskOrchestrationContext context,
+        Func<Task<ArmOperationState>> pollOnce,
+        TimeSpan timeout,
+        WorkflowSettings settings,
+        string timeoutCode,
+        string failedCode,
+        string what)
+    {
+        var state = await PollUntilAsync(
+            context, pollOnce, s => s.IsTerminal, context.CurrentUtcDateTime + timeout, settings.PollInterval, timeoutCode, what);
+        if (state.IsFailed)
+        {
+            throw new WorkflowStepFailedException(state.ErrorCode ?? failedCode, state.ErrorMessage ?? $"{what} ended in state {state.ProvisioningState}.");
+        }
+    }
+
     /// <summary>ARM (or workflow) error code and message of a failed activity.</summary>
     public static (string Code, string Message) Describe(TaskFailedException exception) =>
         exception.FailureDetails is { } failure && ProvisioningException.ReadErrorCode(failure) is { } code

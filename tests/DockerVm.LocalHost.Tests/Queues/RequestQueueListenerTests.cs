@@ -73,6 +73,7 @@ public sealed class RequestQueueListenerTests(AzuriteFixture fixture)
         var service = new DockerVmService(
             new ProvisionRequestValidator(Options.Create(new CallbackOptions()), NullLogger<ProvisionRequestValidator>.Instance),
             Options.Create(new AzureOptions { SubscriptionId = "3fa85f64-5717-4562-b3fc-2c963f66afa6" }),
+            provisioning,
             NullLogger<DockerVmService>.Instance);
         var listener = new RequestQueueListener(
             queues,

@@ -128,7 +128,7 @@ public sealed class DockerVmServiceTests
     public async Task Get_Failed_ReturnsArmCodeAndStep()
     {
         var fake = NewFake();
-        fake.VmStates.Enqueue(new GetVirtualMachineStateOutput("Failed", "SkuNotAvailable", "The requested size is not available."));
+        fake.VmStates.Enqueue(new ArmOperationState("Failed", "SkuNotAvailable", "The requested size is not available."));
         await using var host = await WorkflowTestHost.StartAsync(fake);
         var accepted = Assert.IsType<SubmitAccepted>(await host.Service.SubmitAsync(host.Client, Request(), null, CancellationToken.None));
         await host.WaitAsync(accepted.InstanceId);

@@ -22,6 +22,7 @@ public sealed class CallbackSenderTests : IDisposable
     {
         Type = DockerHostEventType.Provisioned,
         InstanceId = "dockervm-vm1.rg",
+        OccurredAt = new DateTimeOffset(2026, 11, 27, 9, 0, 0, TimeSpan.Zero),
         VmResourceId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
         Fqdn = "vm1.westeurope.cloudapp.azure.com",
         PublicIpAddress = "20.61.1.2",
@@ -33,6 +34,7 @@ public sealed class CallbackSenderTests : IDisposable
 
     private readonly TestReceiver _receiver = new();
     private readonly FakeLogCollector _logs = new();
+    private readonly List<TimeSpan> _waits = [];
     private ServiceProvider? _provider;
 
     public void Dispose()
@@ -74,10 +76,21 @@ public sealed class CallbackSenderTests : IDisposable
 
     private CallbackTarget Target(string? key = null) => new(_receiver.Url, key);
 
+    /// <summary>Delivers as the orchestrations do (<see cref="CallbackRetry"/>: one sender call per attempt), but
+    /// records each wait instead of taking it.</summary>
+    private Task<CallbackDeliveryResult> DeliverAsync(ICallbackSender sender, CallbackTarget target, DockerHostEvent hostEvent) =>
+        CallbackRetry.RunAsync(
+            attempt => sender.SendAsync(target, hostEvent, attempt, CancellationToken.None),
+            delay =>
+            {
+                _waits.Add(delay);
+                return Task.CompletedTask;
+            });
+
     [Fact]
     public async Task SendAsync_LocalReceiver_DeliversSignedCloudEventThatVerifies()
     {
-        var result = await CreateSender().SendAsync(Target(), Provisioned, CancellationToken.None);
+        var result = await DeliverAsync(CreateSender(), Target(), Provisioned);
 
         Assert.Equal(new CallbackDeliveryResult(true, 1, 200, null), result);
         var request = Assert.Single(_receiver.Requests);
@@ -106,7 +119,7 @@ public sealed class CallbackSenderTests : IDisposable
     [Fact]
     public async Task SendAsync_NamedSigningKey_SignsWithThatKeyOnly()
     {
-        await CreateSender().SendAsync(Target("partner"), Provisioned, CancellationToken.None);
+        await DeliverAsync(CreateSender(), Target("partner"), Provisioned);
 
         var request = Assert.Single(_receiver.Requests);
         new StandardWebhook(PartnerSecret).Verify(request.Body, request.Headers);
@@ -118,7 +131,7 @@ public sealed class CallbackSenderTests : IDisposable
     {
         _receiver.Respond(HttpStatusCode.InternalServerError, HttpStatusCode.ServiceUnavailable);
 
-        var result = await CreateSender().SendAsync(Target(), Provisioned, CancellationToken.None);
+        var result = await DeliverAsync(CreateSender(), Target(), Provisioned);
 
         Assert.Equal(new CallbackDeliveryResult(true, 3, 200, null), result);
         var requests = _receiver.Requests.ToArray();
@@ -132,10 +145,10 @@ public sealed class CallbackSenderTests : IDisposable
     public async Task SendAsync_SameEventTwice_SameEventIdSoReceiversCanDedupe()
     {
         var sender = CreateSender();
-        await sender.SendAsync(Target(), Provisioned, CancellationToken.None);
-        await sender.SendAsync(Target(), Provisioned, CancellationToken.None);
-        await sender.SendAsync(Target(), Provisioned with { Type = DockerHostEventType.Deprovisioned }, CancellationToken.None);
-        await sender.SendAsync(Target(), Provisioned with { ExecutionId = "run-2" }, CancellationToken.None);
+        await DeliverAsync(sender, Target(), Provisioned);
+        await DeliverAsync(sender, Target(), Provisioned);
+        await DeliverAsync(sender, Target(), Provisioned with { Type = DockerHostEventType.Deprovisioned });
+        await DeliverAsync(sender, Target(), Provisioned with { ExecutionId = "run-2" });
 
         var ids = _receiver.Requests.Select(r => r.Headers["webhook-id"].ToString()).ToArray();
         Assert.Equal(4, ids.Length);
@@ -149,7 +162,7 @@ public sealed class CallbackSenderTests : IDisposable
     {
         var occurred = new DateTimeOffset(2026, 11, 27, 10, 11, 12, TimeSpan.Zero);
 
-        await CreateSender().SendAsync(Target(), Provisioned with { OccurredAt = occurred }, CancellationToken.None);
+        await DeliverAsync(CreateSender(), Target(), Provisioned with { OccurredAt = occurred });
 
         var cloudEvent = DockerHostCloudEvents.Decode(System.Text.Encoding.UTF8.GetBytes(Assert.Single(_receiver.Requests).Body));
         Assert.Equal(occurred, cloudEvent.Time);
@@ -165,7 +178,7 @@ public sealed class CallbackSenderTests : IDisposable
     {
         _receiver.Respond(status, status, status);
 
-        var result = await CreateSender().SendAsync(Target(), Provisioned, CancellationToken.None);
+        var result = await DeliverAsync(CreateSender(), Target(), Provisioned);
 
         Assert.False(result.Delivered);
         Assert.Equal(1, result.Attempts);
@@ -180,7 +193,7 @@ public sealed class CallbackSenderTests : IDisposable
     {
         _receiver.Respond(status);
 
-        var result = await CreateSender().SendAsync(Target(), Provisioned, CancellationToken.None);
+        var result = await DeliverAsync(CreateSender(), Target(), Provisioned);
 
         Assert.Equal(new CallbackDeliveryResult(true, 2, 200, null), result);
     }
@@ -190,11 +203,44 @@ public sealed class CallbackSenderTests : IDisposable
     {
         _receiver.RespondWithRetryAfter(HttpStatusCode.TooManyRequests, 1);
 
-        var result = await CreateSender().SendAsync(Target(), Provisioned, CancellationToken.None);
+        var result = await DeliverAsync(CreateSender(), Target(), Provisioned);
 
         Assert.True(result.Delivered);
-        var requests = _receiver.Requests.ToArray();
-        Assert.True(requests[1].At - requests[0].At >= TimeSpan.FromMilliseconds(900), $"waited {requests[1].At - requests[0].At}");
+        Assert.Equal(2, _receiver.Requests.Count);
+        Assert.Equal([TimeSpan.FromSeconds(1)], _waits);
+    }
+
+    [Fact]
+    public async Task SendAsync_TransientFailure_MakesOneRequestAndAsksForTheBackoffInsteadOfWaiting()
+    {
+        _receiver.Respond(HttpStatusCode.ServiceUnavailable);
+
+        var result = await CreateSender().SendAsync(Target(), Provisioned, attempt: 1, CancellationToken.None);
+
+        Assert.False(result.Delivered);
+        Assert.Equal(TimeSpan.FromMilliseconds(10), result.RetryAfter);
+        Assert.Single(_receiver.Requests);
+    }
+
+    [Fact]
+    public async Task SendAsync_LastAllowedAttemptFails_IsFinal()
+    {
+        _receiver.Respond(HttpStatusCode.ServiceUnavailable);
+
+        var result = await CreateSender(maxAttempts: 3).SendAsync(Target(), Provisioned, attempt: 3, CancellationToken.None);
+
+        Assert.Equal(new CallbackDeliveryResult(false, 3, 503, "receiver answered 503 Service Unavailable"), result);
+        Assert.Null(result.RetryAfter);
+    }
+
+    [Fact]
+    public async Task SendAsync_DeadReceiver_BackoffDoublesBetweenAttempts()
+    {
+        var deadUrl = new Uri($"http://127.0.0.1:{TestReceiver.FreePort()}/hook");
+
+        await DeliverAsync(CreateSender(maxAttempts: 4), new CallbackTarget(deadUrl, null), Provisioned);
+
+        Assert.Equal([TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(40)], _waits);
     }
 
     [Fact]
@@ -202,7 +248,7 @@ public sealed class CallbackSenderTests : IDisposable
     {
         _receiver.Respond(HttpStatusCode.InternalServerError, HttpStatusCode.InternalServerError, HttpStatusCode.InternalServerError);
 
-        var result = await CreateSender().SendAsync(Target(), Provisioned, CancellationToken.None);
+        var result = await DeliverAsync(CreateSender(), Target(), Provisioned);
 
         Assert.Equal(new CallbackDeliveryResult(false, 3, 500, "receiver answered 500 Internal Server Error"), result);
     }
@@ -212,7 +258,7 @@ public sealed class CallbackSenderTests : IDisposable
     {
         var deadUrl = new Uri($"http://127.0.0.1:{TestReceiver.FreePort()}/hook");
 
-        var result = await CreateSender(maxAttempts: 4).SendAsync(new CallbackTarget(deadUrl, null), Provisioned, CancellationToken.None);
+        var result = await DeliverAsync(CreateSender(maxAttempts: 4), new CallbackTarget(deadUrl, null), Provisioned);
 
         Assert.False(result.Delivered);
         Assert.Equal(4, result.Attempts);
@@ -223,8 +269,7 @@ public sealed class CallbackSenderTests : IDisposable
     [Fact]
     public async Task SendAsync_LoopbackNotAllowlisted_RefusedWithoutAnyRequest()
     {
-        var result = await CreateSender(3, null, "callbacks.example.com").SendAsync(
-            new CallbackTarget(new Uri($"https://127.0.0.1:{_receiver.Port}/hook"), null), Provisioned, CancellationToken.None);
+        var result = await DeliverAsync(CreateSender(3, null, "callbacks.example.com"), new CallbackTarget(new Uri($"https://127.0.0.1:{_receiver.Port}/hook"), null), Provisioned);
 
         Assert.False(result.Delivered);
         Assert.Contains("loopback", result.Error, StringComparison.Ordinal);
@@ -238,7 +283,7 @@ public sealed class CallbackSenderTests : IDisposable
         var resolver = new FakeResolver { ["rebind.example"] = [[IPAddress.Loopback]] };
         var sender = CreateSender(3, resolver, "callbacks.example.com");
 
-        var result = await sender.SendAsync(new CallbackTarget(new Uri($"https://rebind.example:{_receiver.Port}/"), null), Provisioned, CancellationToken.None);
+        var result = await DeliverAsync(sender, new CallbackTarget(new Uri($"https://rebind.example:{_receiver.Port}/"), null), Provisioned);
 
         Assert.False(result.Delivered);
         Assert.Contains("refused", result.Error, StringComparison.Ordinal);
@@ -248,8 +293,8 @@ public sealed class CallbackSenderTests : IDisposable
     [Fact]
     public async Task SendAsync_UnknownSigningKey_NotSentAndSecretsNeverLogged()
     {
-        var result = await CreateSender().SendAsync(Target("nobody"), Provisioned, CancellationToken.None);
-        await CreateSender().SendAsync(Target(), Provisioned, CancellationToken.None);
+        var result = await DeliverAsync(CreateSender(), Target("nobody"), Provisioned);
+        await DeliverAsync(CreateSender(), Target(), Provisioned);
 
         Assert.False(result.Delivered);
         Assert.Equal(0, result.Attempts);
@@ -270,12 +315,13 @@ public sealed class CallbackSenderTests : IDisposable
         {
             Type = DockerHostEventType.Failed,
             InstanceId = "dockervm-vm1.rg",
+            OccurredAt = DateTimeOffset.UnixEpoch,
             ErrorCode = "ExtensionFailed",
             ErrorMessage = "script failed near -----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----",
         };
 
-        await CreateSender().SendAsync(Target(), failed, CancellationToken.None);
-        await CreateSender().SendAsync(Target(), Provisioned, CancellationToken.None);
+        await DeliverAsync(CreateSender(), Target(), failed);
+        await DeliverAsync(CreateSender(), Target(), Provisioned);
 
         var requests = _receiver.Requests.ToArray();
         Assert.All(requests, r => Assert.DoesNotContain("PRIVATE KEY", r.Body, StringComparison.Ordinal));

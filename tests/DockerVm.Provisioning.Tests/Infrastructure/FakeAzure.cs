@@ -56,14 +56,17 @@ internal sealed class FakeAzure
     public ConcurrentQueue<RecordProvisioningOutcomeInput> Outcomes { get; } = new();
 
     /// <summary>States returned by successive VM polls; once empty, <c>Succeeded</c>.</summary>
-    public ConcurrentQueue<GetVirtualMachineStateOutput> VmStates { get; } = new();
+    public ConcurrentQueue<ArmOperationState> VmStates { get; } = new();
 
-    public ConcurrentQueue<GetExtensionStateOutput> ExtensionStates { get; } = new();
+    public ConcurrentQueue<ArmOperationState> ExtensionStates { get; } = new();
 
     /// <summary>When true, VM polls say <c>Creating</c> forever.</summary>
     public bool VmNeverReady { get; set; }
 
     public CallbackDeliveryResult CallbackResult { get; set; } = new(true, 1, 200, null);
+
+    /// <summary>Answers of the first callback attempts, in order; <see cref="CallbackResult"/> once empty.</summary>
+    public ConcurrentQueue<CallbackDeliveryResult> CallbackResults { get; } = new();
 
     /// <summary>The next <paramref name="count"/> calls of <paramref name="activity"/> throw <paramref name="exception"/>.</summary>
     public void Fail(string activity, Exception exception, int count = 1)
@@ -98,12 +101,12 @@ internal sealed class FakeAzure
         Add<IssueDockerCertificatesInput, DockerSecretIdentifiers>(registry, nameof(IssueDockerCertificates), IssueCertificates);
         Add<StartVirtualMachineCreationInput, StartVirtualMachineCreationOutput>(registry, nameof(StartVirtualMachineCreation), input =>
             new StartVirtualMachineCreationOutput(Put($"{Rg(input.ResourceGroup)}/providers/Microsoft.Compute/virtualMachines/{input.Name}")));
-        Add<GetVirtualMachineStateInput, GetVirtualMachineStateOutput>(registry, nameof(GetVirtualMachineState), _ =>
-            VmNeverReady ? new GetVirtualMachineStateOutput("Creating", null, null)
-            : VmStates.TryDequeue(out var state) ? state : new GetVirtualMachineStateOutput("Succeeded", null, null));
+        Add<GetVirtualMachineStateInput, ArmOperationState>(registry, nameof(GetVirtualMachineState), _ =>
+            VmNeverReady ? new ArmOperationState("Creating", null, null)
+            : VmStates.TryDequeue(out var state) ? state : new ArmOperationState("Succeeded", null, null));
         Add<StartDockerInstallationInput, StartDockerInstallationOutput>(registry, nameof(StartDockerInstallation), StartInstallation);
-        Add<GetExtensionStateInput, GetExtensionStateOutput>(registry, nameof(GetExtensionState), _ =>
-            ExtensionStates.TryDequeue(out var state) ? state : new GetExtensionStateOutput("Succeeded", null, null));
+        Add<GetExtensionStateInput, ArmOperationState>(registry, nameof(GetExtensionState), _ =>
+            ExtensionStates.TryDequeue(out var state) ? state : new ArmOperationState("Succeeded", null, null));
         Add<VerifyDockerEndpointInput, VerifyDockerEndpointOutput>(registry, nameof(VerifyDockerEndpoint), input =>
         {
             // Like the real check: the client pair must be readable from the vault by identifier.
@@ -113,7 +116,7 @@ internal sealed class FakeAzure
         Add<SendCallbackInput, CallbackDeliveryResult>(registry, nameof(SendCallback), input =>
         {
             Callbacks.Enqueue(input);
-            return CallbackResult;
+            return CallbackResults.TryDequeue(out var result) ? result : CallbackResult;
         });
         Add<RecordProvisioningOutcomeInput, bool>(registry, nameof(RecordProvisioningOutcome), input =>
         {

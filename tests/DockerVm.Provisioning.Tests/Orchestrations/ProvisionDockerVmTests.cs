@@ -6,6 +6,7 @@ using DockerVm.Provisioning.Activities.Compute;
 using DockerVm.Provisioning.Activities.Docker;
 using DockerVm.Provisioning.Activities.Network;
 using DockerVm.Provisioning.Activities.Telemetry;
+using DockerVm.Provisioning.Configuration;
 using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Tests.Infrastructure;
 using Microsoft.DurableTask.Client;
@@ -21,9 +22,9 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
     public async Task Run_HappyPath_RunsStepsInOrderAndReturnsDockerHost()
     {
         var fake = NewFake();
-        fake.VmStates.Enqueue(new GetVirtualMachineStateOutput("Creating", null, null));
-        fake.VmStates.Enqueue(new GetVirtualMachineStateOutput("Creating", null, null));
-        fake.ExtensionStates.Enqueue(new GetExtensionStateOutput("Updating", null, null));
+        fake.VmStates.Enqueue(new ArmOperationState("Creating", null, null));
+        fake.VmStates.Enqueue(new ArmOperationState("Creating", null, null));
+        fake.ExtensionStates.Enqueue(new ArmOperationState("Updating", null, null));
         await using var host = await WorkflowTestHost.StartAsync(fake);
 
         var stopwatch = Stopwatch.StartNew();
@@ -63,8 +64,8 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
     public async Task Run_VmProvisioningFails_DeletesExactlyWhatItCreatedInReverseAndCallsBackFailure()
     {
         var fake = NewFake();
-        fake.VmStates.Enqueue(new GetVirtualMachineStateOutput("Creating", null, null));
-        fake.VmStates.Enqueue(new GetVirtualMachineStateOutput("Failed", "AllocationFailed", "Allocation failed in this region."));
+        fake.VmStates.Enqueue(new ArmOperationState("Creating", null, null));
+        fake.VmStates.Enqueue(new ArmOperationState("Failed", "AllocationFailed", "Allocation failed in this region."));
         await using var host = await WorkflowTestHost.StartAsync(fake);
 
         var metadata = await host.RunAsync(TestSpecs.Spec());
@@ -89,7 +90,7 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
     public async Task Run_ExtensionFails_CompensatesAndReportsInstallStep()
     {
         var fake = NewFake();
-        fake.ExtensionStates.Enqueue(new GetExtensionStateOutput("Failed", "VMExtensionProvisioningError", "apt-get exited with 100"));
+        fake.ExtensionStates.Enqueue(new ArmOperationState("Failed", "VMExtensionProvisioningError", "apt-get exited with 100"));
         await using var host = await WorkflowTestHost.StartAsync(fake);
 
         var result = (await host.RunAsync(TestSpecs.Spec())).ReadOutputAs<ProvisionDockerVmResult>()!;
@@ -200,6 +201,54 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
         Assert.True(result.Succeeded);
         Assert.False(result.Callback!.Delivered);
         Assert.Equal(503, result.Callback.LastStatusCode);
+    }
+
+    [Fact]
+    public async Task Run_CallbackFailsTransiently_RetriedAfterDurableTimerWithTheSameEvent()
+    {
+        var fake = NewFake();
+        fake.CallbackResults.Enqueue(new CallbackDeliveryResult(false, 1, 503, "receiver answered 503") { RetryAfter = TimeSpan.FromMilliseconds(200) });
+        fake.CallbackResults.Enqueue(new CallbackDeliveryResult(false, 2, null, "no response") { RetryAfter = TimeSpan.FromMilliseconds(200) });
+        fake.CallbackResult = new CallbackDeliveryResult(true, 3, 200, null);
+        await using var host = await WorkflowTestHost.StartAsync(fake);
+
+        var result = (await host.RunAsync(TestSpecs.Spec())).ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(new CallbackDeliveryResult(true, 3, 200, null), result.Callback);
+        var attempts = fake.Callbacks.ToArray();
+        Assert.Equal([1, 2, 3], attempts.Select(a => a.Attempt));
+        Assert.Single(attempts.Select(a => a.Event).Distinct());
+    }
+
+    [Fact]
+    public async Task Run_SettingsInInput_UsedInsteadOfConfiguredOnes()
+    {
+        var fake = NewFake();
+        fake.VmNeverReady = true;
+        var configured = WorkflowTestHost.FastOptions();
+        configured.VmReadyTimeout = TimeSpan.FromHours(1);
+        var submitted = WorkflowTestHost.FastOptions();
+        submitted.VmReadyTimeout = TimeSpan.FromMilliseconds(300);
+        await using var host = await WorkflowTestHost.StartAsync(fake, configured);
+
+        var result = (await host.RunAsync(TestSpecs.Spec() with { Settings = WorkflowSettings.From(submitted) })).ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.Equal("VmReadyTimeout", result.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Run_InputWithoutSettings_StartedBeforeTheyTravelledInIt_ReadsConfiguredOnes()
+    {
+        var fake = NewFake();
+        fake.VmNeverReady = true;
+        var configured = WorkflowTestHost.FastOptions();
+        configured.VmReadyTimeout = TimeSpan.FromMilliseconds(300);
+        await using var host = await WorkflowTestHost.StartAsync(fake, configured);
+
+        var result = (await host.RunAsync(TestSpecs.Spec() with { Settings = null })).ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.Equal("VmReadyTimeout", result.ErrorCode);
     }
 
     [Fact]

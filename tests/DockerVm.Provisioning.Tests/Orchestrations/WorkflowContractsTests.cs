@@ -35,9 +35,9 @@ public sealed class WorkflowContractsTests
     [Fact]
     public void ResourceNames_AllResourceIds_AreInCreationOrder()
     {
-        var ids = new DockerVmResourceNames("rg", "vm1").AllResourceIds("sub");
+        var ids = new DockerVmResourceNames("rg", "vm1").AllResourceIds("3fa85f64-5717-4562-b3fc-2c963f66afa6");
 
-        Assert.Equal("/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/vm1-nsg", ids[0]);
+        Assert.Equal("/subscriptions/3fa85f64-5717-4562-b3fc-2c963f66afa6/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/vm1-nsg", ids[0]);
         Assert.EndsWith("/providers/Microsoft.Compute/virtualMachines/vm1", ids[^1], StringComparison.Ordinal);
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using DockerVm.Provisioning.Activities.Callbacks;
-using DockerVm.Provisioning.Activities.Compute;
 using DockerVm.Provisioning.Activities.Telemetry;
 using DockerVm.Provisioning.Callbacks;
 using DockerVm.Provisioning.Contracts;
@@ -54,6 +53,15 @@ public sealed class ProvisioningMetricsTests : IDisposable
     }
 
     [Fact]
+    public async Task SendCallback_AttemptToBeRetried_CountsNothingUntilTheOutcomeIsFinal()
+    {
+        await SendAsync(new CallbackDeliveryResult(false, 1, 503, "503") { RetryAfter = TimeSpan.FromSeconds(2) }, Event(DockerHostEventType.Provisioned, errorCode: null));
+
+        Assert.Empty(failed.GetMeasurementSnapshot());
+        Assert.Empty(delivered.GetMeasurementSnapshot());
+    }
+
+    [Fact]
     public async Task RecordProvisioningOutcome_Succeeded_RecordsSucceededRunAndDuration()
     {
         await RecordAsync(new RecordProvisioningOutcomeInput(DockerInstaller.CustomScript, StartedAt, StartedAt.AddMinutes(7), null));
@@ -93,7 +101,7 @@ public sealed class ProvisioningMetricsTests : IDisposable
     public async Task Run_VmFailsWithCallback_RecordsFailedOutcomeWithInstallerAndArmCode()
     {
         var fake = FakeAzure.WithRealCertificateAuthority();
-        fake.VmStates.Enqueue(new GetVirtualMachineStateOutput("Failed", "AllocationFailed", "Allocation failed in this region."));
+        fake.VmStates.Enqueue(new ArmOperationState("Failed", "AllocationFailed", "Allocation failed in this region."));
         await using var host = await WorkflowTestHost.StartAsync(fake);
 
         await host.RunAsync(TestSpecs.Spec(installer: DockerInstaller.DockerExtension));
@@ -156,7 +164,8 @@ public sealed class ProvisioningMetricsTests : IDisposable
 
     private sealed class StubSender(CallbackDeliveryResult result) : ICallbackSender
     {
-        public Task<CallbackDeliveryResult> SendAsync(CallbackTarget target, DockerHostEvent hostEvent, CancellationToken cancellationToken) => Task.FromResult(result);
+        public Task<CallbackDeliveryResult> SendAsync(CallbackTarget target, DockerHostEvent hostEvent, int attempt, CancellationToken cancellationToken) =>
+            Task.FromResult(result);
     }
 
     private sealed class TestActivityContext : TaskActivityContext

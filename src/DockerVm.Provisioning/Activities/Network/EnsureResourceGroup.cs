@@ -2,6 +2,7 @@ using Azure;
 using Azure.ResourceManager;
 using Azure.ResourceManager.Resources;
 using DockerVm.Provisioning.Azure;
+using DockerVm.Provisioning.Contracts;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 
@@ -25,7 +26,7 @@ public sealed class EnsureResourceGroup(ArmClient arm, IOptions<AzureOptions> az
             if ((await groups.ExistsAsync(input.ResourceGroup)).Value)
             {
                 return new EnsureResourceGroupOutput(
-                    ResourceGroupResource.CreateResourceIdentifier(azure.Value.SubscriptionId, input.ResourceGroup).ToString(), Created: false);
+                    DockerVmResourceNames.ResourceGroupId(azure.Value.SubscriptionId, input.ResourceGroup).ToString(), Created: false);
             }
 
             var data = new ResourceGroupData(input.Location);

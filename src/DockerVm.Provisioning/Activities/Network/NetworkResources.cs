@@ -4,6 +4,7 @@ using Azure.ResourceManager;
 using Azure.ResourceManager.Resources;
 using Azure.ResourceManager.Resources.Models;
 using DockerVm.Provisioning.Azure;
+using DockerVm.Provisioning.Contracts;
 
 namespace DockerVm.Provisioning.Activities.Network;
 
@@ -32,5 +33,5 @@ internal static class NetworkResources
         });
 
     public static string Id(string subscriptionId, string resourceGroup, string type, string name) =>
-        $"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Network/{type}/{name}";
+        DockerVmResourceNames.NetworkResourceId(DockerVmResourceNames.ResourceGroupId(subscriptionId, resourceGroup), type, name);
 }

@@ -1,4 +1,4 @@
-namespace DockerVm.Provisioning.Azure;
+namespace DockerVm.Provisioning.Contracts;
 
 /// <summary>ARM <c>provisioningState</c> values that end a long-running operation.</summary>
 public static class ArmProvisioningStates
