@@ -42,6 +42,45 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
+// A failed provisioning is a completed orchestration with a failed result (docs/decisions/0001), so Durable's own
+// runtime status never turns red for it; this rule alerts on the workflow's outcome metric instead.
+resource provisioningFailures 'Microsoft.Insights/scheduledQueryRules@2026-03-01' = {
+  name: '${applicationInsightsName}-provisioning-failures'
+  location: location
+  tags: tags
+  properties: {
+    displayName: 'Docker host provisioning failures'
+    description: 'Provisioning runs that ended failed (metric dockervm.provisioning.completed, outcome=failed), by ARM error code.'
+    severity: 2
+    enabled: true
+    scopes: [applicationInsights.id]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'customMetrics | where name == "dockervm.provisioning.completed" | where tostring(customDimensions["outcome"]) == "failed" | extend errorType = tostring(customDimensions["error.type"]) | summarize failures = sum(valueSum) by errorType'
+          timeAggregation: 'Total'
+          metricMeasureColumn: 'failures'
+          dimensions: [
+            {
+              name: 'errorType'
+              operator: 'Include'
+              values: ['*']
+            }
+          ]
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+  }
+}
+
 @description('Name of the Application Insights component.')
 output applicationInsightsName string = applicationInsights.name
 

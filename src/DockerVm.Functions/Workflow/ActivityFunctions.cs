@@ -68,8 +68,8 @@ public static class ActivityFunctions
         DurableFunctionAdapter.RunActivityAsync<RecordProvisioningOutcome, RecordProvisioningOutcomeInput, bool>(input, context);
 
     [Function(nameof(SendCallback))]
-    public static Task<CallbackDeliveryResult> RunSendCallback([ActivityTrigger] SendCallbackInput input, FunctionContext context) =>
-        DurableFunctionAdapter.RunActivityAsync<SendCallback, SendCallbackInput, CallbackDeliveryResult>(input, context);
+    public static Task<CallbackAttemptResult> RunSendCallback([ActivityTrigger] SendCallbackInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<SendCallback, SendCallbackInput, CallbackAttemptResult>(input, context);
 
     [Function(nameof(StartDockerInstallation))]
     public static Task<StartDockerInstallationOutput> RunStartDockerInstallation([ActivityTrigger] StartDockerInstallationInput input, FunctionContext context) =>

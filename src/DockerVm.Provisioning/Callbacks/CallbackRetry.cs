@@ -12,24 +12,24 @@ public static class CallbackRetry
     /// <summary>Upper bound of <see cref="CallbackOptions.MaxAttempts"/>; also bounds the loop itself.</summary>
     public const int MaxAttemptsLimit = 20;
 
-    /// <summary>Runs attempts 1, 2, … until one returns a result without <see cref="CallbackDeliveryResult.RetryAfter"/>.</summary>
+    /// <summary>Runs attempts 1, 2, … until one returns a result without <see cref="CallbackAttemptResult.RetryAfter"/>.</summary>
     public static async Task<CallbackDeliveryResult> RunAsync(
-        Func<int, Task<CallbackDeliveryResult>> sendAttempt, Func<TimeSpan, Task> wait)
+        Func<int, Task<CallbackAttemptResult>> sendAttempt, Func<TimeSpan, Task> wait)
     {
         ArgumentNullException.ThrowIfNull(sendAttempt);
         ArgumentNullException.ThrowIfNull(wait);
-        CallbackDeliveryResult result = new(false, 0, null, "no attempt was made");
+        CallbackAttemptResult result = new(false, 0, null, "no attempt was made");
         for (var attempt = 1; attempt <= MaxAttemptsLimit; attempt++)
         {
             result = await sendAttempt(attempt);
             if (result.RetryAfter is not { } delay)
             {
-                return result;
+                return result.ToDelivery();
             }
 
             await wait(delay);
         }
 
-        return result with { RetryAfter = null };
+        return result.ToDelivery();
     }
 }

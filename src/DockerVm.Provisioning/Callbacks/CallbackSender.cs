@@ -12,7 +12,7 @@ namespace DockerVm.Provisioning.Callbacks;
 /// POSTs a <see cref="DockerHostEvent"/> as a CloudEvent signed per Standard Webhooks, one attempt per call. Every
 /// attempt carries the same <c>webhook-id</c> (the CloudEvent id) and a fresh <c>webhook-timestamp</c>/<c>webhook-signature</c>.
 /// Transient failures (no response, 408, 429, 5xx) ask for another attempt after an exponential backoff that honours
-/// <c>Retry-After</c> (<see cref="CallbackDeliveryResult.RetryAfter"/>); other 4xx and the last attempt are final.
+/// <c>Retry-After</c> (<see cref="CallbackAttemptResult.RetryAfter"/>); other 4xx and the last attempt are final.
 /// The waiting happens outside, in <see cref="CallbackRetry"/> (durable timers in the orchestrations). Delivery
 /// failures are reported in the result, never thrown.
 /// </summary>
@@ -26,7 +26,7 @@ public sealed partial class CallbackSender(
     /// <summary>Name of the <see cref="HttpClient"/> registered by <see cref="CallbackServiceCollectionExtensions.AddDockerVmCallbacks"/>.</summary>
     public const string HttpClientName = "DockerVm.Callbacks";
 
-    public async Task<CallbackDeliveryResult> SendAsync(CallbackTarget target, DockerHostEvent hostEvent, int attempt, CancellationToken cancellationToken)
+    public async Task<CallbackAttemptResult> SendAsync(CallbackTarget target, DockerHostEvent hostEvent, int attempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(hostEvent);
@@ -39,13 +39,13 @@ public sealed partial class CallbackSender(
         if (!settings.SigningKeys.TryGetValue(keyName, out var secret) || !CallbackOptionsValidator.IsUsableSecret(secret))
         {
             LogSigningKeyMissing(logger, keyName);
-            return new CallbackDeliveryResult(false, 0, null, $"callback signing key '{keyName}' is not configured or not a valid Standard Webhooks secret");
+            return new CallbackAttemptResult(false, 0, null, $"callback signing key '{keyName}' is not configured or not a valid Standard Webhooks secret");
         }
 
         if (guard.WhyRefused(target.Url) is { } refusal)
         {
             LogRefused(logger, host, refusal);
-            return new CallbackDeliveryResult(false, 0, null, "callback URL refused: " + refusal);
+            return new CallbackAttemptResult(false, 0, null, "callback URL refused: " + refusal);
         }
 
         var webhook = new StandardWebhook(secret);
@@ -76,14 +76,14 @@ public sealed partial class CallbackSender(
             if (response.IsSuccessStatusCode)
             {
                 LogDelivered(logger, eventType, eventId, host, attempt, status.Value);
-                return new CallbackDeliveryResult(true, attempt, status, null);
+                return new CallbackAttemptResult(true, attempt, status, null);
             }
 
             error = $"receiver answered {status} {response.ReasonPhrase}";
             if (!IsTransient(response.StatusCode))
             {
                 LogPermanentFailure(logger, eventId, host, status.Value, attempt);
-                return new CallbackDeliveryResult(false, attempt, status, error);
+                return new CallbackAttemptResult(false, attempt, status, error);
             }
 
             retryAfter = RetryAfter(response.Headers.RetryAfter);
@@ -92,7 +92,7 @@ public sealed partial class CallbackSender(
         catch (HttpRequestException ex) when (FindRefusal(ex) is { } refused)
         {
             LogRefused(logger, host, refused.Message);
-            return new CallbackDeliveryResult(false, attempt, null, "callback URL refused: " + refused.Message);
+            return new CallbackAttemptResult(false, attempt, null, "callback URL refused: " + refused.Message);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
@@ -103,10 +103,10 @@ public sealed partial class CallbackSender(
         if (attempt >= settings.MaxAttempts)
         {
             LogGaveUp(logger, eventType, eventId, host, attempt);
-            return new CallbackDeliveryResult(false, attempt, status, error);
+            return new CallbackAttemptResult(false, attempt, status, error);
         }
 
-        return new CallbackDeliveryResult(false, attempt, status, error) { RetryAfter = Backoff(settings, attempt, retryAfter) };
+        return new CallbackAttemptResult(false, attempt, status, error, Backoff(settings, attempt, retryAfter));
     }
 
     private static bool IsTransient(HttpStatusCode status) =>

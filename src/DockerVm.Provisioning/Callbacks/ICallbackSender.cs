@@ -8,6 +8,6 @@ public interface ICallbackSender
 {
     /// <summary>Makes attempt number <paramref name="attempt"/> (from 1). Never throws for delivery failures: the
     /// result says whether it was delivered and, when the failure is transient and attempts remain, how long to wait
-    /// before the next (<see cref="CallbackDeliveryResult.RetryAfter"/>).</summary>
-    Task<CallbackDeliveryResult> SendAsync(CallbackTarget target, DockerHostEvent hostEvent, int attempt, CancellationToken cancellationToken);
+    /// before the next (<see cref="CallbackAttemptResult.RetryAfter"/>).</summary>
+    Task<CallbackAttemptResult> SendAsync(CallbackTarget target, DockerHostEvent hostEvent, int attempt, CancellationToken cancellationToken);
 }

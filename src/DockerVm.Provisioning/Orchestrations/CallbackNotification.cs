@@ -31,17 +31,17 @@ internal static partial class CallbackNotification
         return result;
     }
 
-    private static async Task<CallbackDeliveryResult> SendAttemptAsync(
+    private static async Task<CallbackAttemptResult> SendAttemptAsync(
         TaskOrchestrationContext context, CallbackTarget target, DockerHostEvent hostEvent, int attempt)
     {
         try
         {
-            return await context.CallActivityAsync<CallbackDeliveryResult>(
+            return await context.CallActivityAsync<CallbackAttemptResult>(
                 nameof(SendCallback), new SendCallbackInput(target, hostEvent) { Attempt = attempt });
         }
         catch (TaskFailedException ex)
         {
-            return new CallbackDeliveryResult(false, attempt, null, $"The callback activity failed: {ex.FailureDetails?.ErrorType}");
+            return new CallbackAttemptResult(false, attempt, null, $"The callback activity failed: {ex.FailureDetails?.ErrorType}");
         }
     }
 

@@ -229,8 +229,7 @@ public sealed class CallbackSenderTests : IDisposable
 
         var result = await CreateSender(maxAttempts: 3).SendAsync(Target(), Provisioned, attempt: 3, CancellationToken.None);
 
-        Assert.Equal(new CallbackDeliveryResult(false, 3, 503, "receiver answered 503 Service Unavailable"), result);
-        Assert.Null(result.RetryAfter);
+        Assert.Equal(new CallbackAttemptResult(false, 3, 503, "receiver answered 503 Service Unavailable", RetryAfter: null), result);
     }
 
     [Fact]

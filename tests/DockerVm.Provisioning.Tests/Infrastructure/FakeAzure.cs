@@ -63,10 +63,10 @@ internal sealed class FakeAzure
     /// <summary>When true, VM polls say <c>Creating</c> forever.</summary>
     public bool VmNeverReady { get; set; }
 
-    public CallbackDeliveryResult CallbackResult { get; set; } = new(true, 1, 200, null);
+    public CallbackAttemptResult CallbackResult { get; set; } = new(true, 1, 200, null);
 
     /// <summary>Answers of the first callback attempts, in order; <see cref="CallbackResult"/> once empty.</summary>
-    public ConcurrentQueue<CallbackDeliveryResult> CallbackResults { get; } = new();
+    public ConcurrentQueue<CallbackAttemptResult> CallbackResults { get; } = new();
 
     /// <summary>The next <paramref name="count"/> calls of <paramref name="activity"/> throw <paramref name="exception"/>.</summary>
     public void Fail(string activity, Exception exception, int count = 1)
@@ -113,7 +113,7 @@ internal sealed class FakeAzure
             _ = ReadSecret(input.Secrets.ClientKey);
             return new VerifyDockerEndpointOutput("27.5.1", "1.47");
         });
-        Add<SendCallbackInput, CallbackDeliveryResult>(registry, nameof(SendCallback), input =>
+        Add<SendCallbackInput, CallbackAttemptResult>(registry, nameof(SendCallback), input =>
         {
             Callbacks.Enqueue(input);
             return CallbackResults.TryDequeue(out var result) ? result : CallbackResult;

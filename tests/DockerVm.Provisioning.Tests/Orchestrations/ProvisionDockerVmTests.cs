@@ -193,7 +193,7 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
     public async Task Run_CallbackReceiverKeepsFailing_StillSucceedsAndRecordsDelivery()
     {
         var fake = NewFake();
-        fake.CallbackResult = new CallbackDeliveryResult(false, 5, 503, "Receiver answered 503 five times.");
+        fake.CallbackResult = new CallbackAttemptResult(false, 5, 503, "Receiver answered 503 five times.");
         await using var host = await WorkflowTestHost.StartAsync(fake);
 
         var result = (await host.RunAsync(TestSpecs.Spec())).ReadOutputAs<ProvisionDockerVmResult>()!;
@@ -207,9 +207,9 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
     public async Task Run_CallbackFailsTransiently_RetriedAfterDurableTimerWithTheSameEvent()
     {
         var fake = NewFake();
-        fake.CallbackResults.Enqueue(new CallbackDeliveryResult(false, 1, 503, "receiver answered 503") { RetryAfter = TimeSpan.FromMilliseconds(200) });
-        fake.CallbackResults.Enqueue(new CallbackDeliveryResult(false, 2, null, "no response") { RetryAfter = TimeSpan.FromMilliseconds(200) });
-        fake.CallbackResult = new CallbackDeliveryResult(true, 3, 200, null);
+        fake.CallbackResults.Enqueue(new CallbackAttemptResult(false, 1, 503, "receiver answered 503", TimeSpan.FromMilliseconds(200)));
+        fake.CallbackResults.Enqueue(new CallbackAttemptResult(false, 2, null, "no response", TimeSpan.FromMilliseconds(200)));
+        fake.CallbackResult = new CallbackAttemptResult(true, 3, 200, null);
         await using var host = await WorkflowTestHost.StartAsync(fake);
 
         var result = (await host.RunAsync(TestSpecs.Spec())).ReadOutputAs<ProvisionDockerVmResult>()!;

@@ -34,7 +34,7 @@ public sealed class ProvisioningMetricsTests : IDisposable
     [Fact]
     public async Task SendCallback_Delivered_CountsDeliveredCallbackOnly()
     {
-        await SendAsync(new CallbackDeliveryResult(true, 1, 200, null), Event(DockerHostEventType.Provisioned, errorCode: null));
+        await SendAsync(new CallbackAttemptResult(true, 1, 200, null), Event(DockerHostEventType.Provisioned, errorCode: null));
 
         Assert.Equal(nameof(DockerHostEventType.Provisioned), Assert.Single(delivered.GetMeasurementSnapshot()).Tags["event"]);
         Assert.Empty(failed.GetMeasurementSnapshot());
@@ -44,7 +44,7 @@ public sealed class ProvisioningMetricsTests : IDisposable
     [Fact]
     public async Task SendCallback_ReceiverDown_CountsFailedCallbackWithStatus()
     {
-        await SendAsync(new CallbackDeliveryResult(false, 5, 503, "503 Service Unavailable"), Event(DockerHostEventType.Failed, "AllocationFailed"));
+        await SendAsync(new CallbackAttemptResult(false, 5, 503, "503 Service Unavailable"), Event(DockerHostEventType.Failed, "AllocationFailed"));
 
         var callback = Assert.Single(failed.GetMeasurementSnapshot());
         Assert.Equal(nameof(DockerHostEventType.Failed), callback.Tags["event"]);
@@ -55,7 +55,7 @@ public sealed class ProvisioningMetricsTests : IDisposable
     [Fact]
     public async Task SendCallback_AttemptToBeRetried_CountsNothingUntilTheOutcomeIsFinal()
     {
-        await SendAsync(new CallbackDeliveryResult(false, 1, 503, "503") { RetryAfter = TimeSpan.FromSeconds(2) }, Event(DockerHostEventType.Provisioned, errorCode: null));
+        await SendAsync(new CallbackAttemptResult(false, 1, 503, "503", TimeSpan.FromSeconds(2)), Event(DockerHostEventType.Provisioned, errorCode: null));
 
         Assert.Empty(failed.GetMeasurementSnapshot());
         Assert.Empty(delivered.GetMeasurementSnapshot());
@@ -89,7 +89,7 @@ public sealed class ProvisioningMetricsTests : IDisposable
     [Fact]
     public async Task Metrics_AnyOutcome_TagsCarryNoUrlInstanceOrResourceName()
     {
-        await SendAsync(new CallbackDeliveryResult(false, 1, null, "connection refused"), Event(DockerHostEventType.Failed, "VmReadyTimeout"));
+        await SendAsync(new CallbackAttemptResult(false, 1, null, "connection refused"), Event(DockerHostEventType.Failed, "VmReadyTimeout"));
         await RecordAsync(new RecordProvisioningOutcomeInput(DockerInstaller.CustomScript, StartedAt, StartedAt, "VmReadyTimeout"));
 
         var tags = completed.GetMeasurementSnapshot().Concat(failed.GetMeasurementSnapshot()).SelectMany(m => m.Tags).ToList();
@@ -147,7 +147,7 @@ public sealed class ProvisioningMetricsTests : IDisposable
         services.Dispose();
     }
 
-    private Task<CallbackDeliveryResult> SendAsync(CallbackDeliveryResult result, DockerHostEvent hostEvent) =>
+    private Task<CallbackAttemptResult> SendAsync(CallbackAttemptResult result, DockerHostEvent hostEvent) =>
         new SendCallback(new StubSender(result), services.GetRequiredService<ProvisioningMetrics>())
             .RunAsync(new TestActivityContext(), new SendCallbackInput(Target, hostEvent));
 
@@ -162,9 +162,9 @@ public sealed class ProvisioningMetricsTests : IDisposable
         ErrorCode = errorCode,
     };
 
-    private sealed class StubSender(CallbackDeliveryResult result) : ICallbackSender
+    private sealed class StubSender(CallbackAttemptResult result) : ICallbackSender
     {
-        public Task<CallbackDeliveryResult> SendAsync(CallbackTarget target, DockerHostEvent hostEvent, int attempt, CancellationToken cancellationToken) =>
+        public Task<CallbackAttemptResult> SendAsync(CallbackTarget target, DockerHostEvent hostEvent, int attempt, CancellationToken cancellationToken) =>
             Task.FromResult(result);
     }
 

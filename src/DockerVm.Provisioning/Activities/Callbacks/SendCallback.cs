@@ -14,16 +14,16 @@ public sealed record SendCallbackInput(CallbackTarget Target, DockerHostEvent Ev
 
 /// <summary>One attempt at delivering the signed CloudEvent: a single POST, never a wait. Never fails: the result
 /// says whether to try again and when; the orchestration waits on a durable timer in between.</summary>
-public sealed class SendCallback(ICallbackSender sender, ProvisioningMetrics metrics) : TaskActivity<SendCallbackInput, CallbackDeliveryResult>
+public sealed class SendCallback(ICallbackSender sender, ProvisioningMetrics metrics) : TaskActivity<SendCallbackInput, CallbackAttemptResult>
 {
-    public override async Task<CallbackDeliveryResult> RunAsync(TaskActivityContext context, SendCallbackInput input)
+    public override async Task<CallbackAttemptResult> RunAsync(TaskActivityContext context, SendCallbackInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var result = await sender.SendAsync(input.Target, input.Event, input.Attempt, CancellationToken.None);
         if (result.RetryAfter is null)
         {
             // Counted once per callback, when its outcome is final.
-            metrics.RecordCallback(input.Event.Type, result);
+            metrics.RecordCallback(input.Event.Type, result.ToDelivery());
         }
 
         return result;
