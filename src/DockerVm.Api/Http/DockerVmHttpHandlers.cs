@@ -186,14 +186,11 @@ public sealed partial class DockerVmHttpHandlers(
             return ApiProblems.Validation(errors);
         }
 
+        // A webhook-id outside the idempotency key format would fail validation on a field the caller never sent.
         var key = IdempotencyKey(request)
-            ?? (string.IsNullOrWhiteSpace(data.IdempotencyKey) && IsUsableAsIdempotencyKey(webhookId) ? webhookId : null);
+            ?? (string.IsNullOrWhiteSpace(data.IdempotencyKey) && IdempotencyKeys.IsValid(webhookId) ? webhookId : null);
         return ToResult(await service.SubmitAsync(client, data, key, cancellationToken));
     }
-
-    // A webhook-id outside the idempotency key format would fail validation on a field the caller never sent.
-    private static bool IsUsableAsIdempotencyKey(string webhookId) =>
-        webhookId.Length <= 100 && webhookId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-');
 
     private static string? IdempotencyKey(HttpRequest request)
     {
