@@ -33,7 +33,7 @@ public sealed partial class DockerVmHttpHandlers(
     public Task<IResult> SubmitAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken) =>
         GuardAsync(request, async () =>
         {
-            if (!ApiJson.IsJsonContentType(request))
+            if (!request.HasJsonContentType())
             {
                 return ApiProblems.UnsupportedMediaType(request.ContentType);
             }
@@ -154,7 +154,7 @@ public sealed partial class DockerVmHttpHandlers(
     private async Task<IResult> SubmitWebhookAsync(
         HttpRequest request, string payload, string webhookId, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        if (!ApiJson.IsJsonContentType(request))
+        if (!request.HasJsonContentType())
         {
             return ApiProblems.UnsupportedMediaType(request.ContentType);
         }
