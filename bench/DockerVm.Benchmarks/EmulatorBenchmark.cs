@@ -22,8 +22,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DockerVm.Benchmarks;
 
-internal sealed record EmulatorBenchmarkOptions(int Vms, int Parallelism, int PingSample, int PingsPerDaemon);
-
 /// <summary>
 /// Capacity of the in-process emulator as the product's clients see it: N Linux VMs, each with its own NSG, Standard
 /// public IP, VNet and NIC (generic resources, as the workflow creates them) and the Docker extension carrying a fresh

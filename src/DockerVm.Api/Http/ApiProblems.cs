@@ -7,9 +7,6 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace DockerVm.Api.Http;
 
-/// <summary>One rule a field broke, as it appears under <c>errors</c> in a validation problem.</summary>
-public sealed record FieldError(string Rule, string Message);
-
 /// <summary>
 /// The one place where every error of the HTTP API becomes an RFC 9457 problem (<c>application/problem+json</c>).
 /// Handlers never build error bodies themselves.
