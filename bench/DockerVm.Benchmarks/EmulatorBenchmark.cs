@@ -12,6 +12,7 @@ using Azure.ResourceManager.Compute.Models;
 using Azure.ResourceManager.Resources;
 using Azure.ResourceManager.Resources.Models;
 using DockerVm.Emulator.Hosting;
+using DockerVm.Provisioning.Activities.Compute;
 using DockerVm.Provisioning.Activities.Docker;
 using DockerVm.Provisioning.Azure;
 using DockerVm.Provisioning.Certificates;
@@ -20,8 +21,6 @@ using DockerVm.Provisioning.Requests;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace DockerVm.Benchmarks;
-
-internal sealed record EmulatorBenchmarkOptions(int Vms, int Parallelism, int PingSample, int PingsPerDaemon);
 
 /// <summary>
 /// Capacity of the in-process emulator as the product's clients see it: N Linux VMs, each with its own NSG, Standard
@@ -288,7 +287,10 @@ internal static class EmulatorBenchmark
             Record(Certificates, phase);
 
             phase = Stopwatch.GetTimestamp();
-            var vm = (await group.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Completed, name, VmData(name, names, nic.Id, tags), cancellationToken)).Value;
+            var vmData = StartVirtualMachineCreation.BuildData(new StartVirtualMachineCreationInput(
+                ResourceGroupName, Location, name, VirtualMachineSizeType.StandardD2SV3.ToString(), ProvisionRequestValidator.DefaultImage,
+                "azureuser", sshKey, nic.Id.ToString(), names.OsDisk, tags));
+            var vm = (await group.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Completed, name, vmData, cancellationToken)).Value;
             Record(VirtualMachine, phase);
 
             phase = Stopwatch.GetTimestamp();
@@ -365,45 +367,6 @@ internal static class EmulatorBenchmark
             return string.IsNullOrEmpty(address) || string.IsNullOrEmpty(fqdn)
                 ? throw new InvalidOperationException($"Public IP {ip.Id} has no address or FQDN.")
                 : (address, fqdn);
-        }
-
-        private VirtualMachineData VmData(string name, DockerVmResourceNames names, ResourceIdentifier nicId, IReadOnlyDictionary<string, string> tags)
-        {
-            var image = ProvisionRequestValidator.DefaultImage;
-            var data = new VirtualMachineData(new AzureLocation(Location))
-            {
-                HardwareProfile = new VirtualMachineHardwareProfile { VmSize = VirtualMachineSizeType.StandardD2SV3 },
-                StorageProfile = new VirtualMachineStorageProfile
-                {
-                    ImageReference = new ImageReference { Publisher = image.Publisher, Offer = image.Offer, Sku = image.Sku, Version = image.Version },
-                    OSDisk = new VirtualMachineOSDisk(DiskCreateOptionType.FromImage)
-                    {
-                        Name = names.OsDisk,
-                        DeleteOption = DiskDeleteOptionType.Delete,
-                        ManagedDisk = new VirtualMachineManagedDisk { StorageAccountType = StorageAccountType.StandardSsdLrs },
-                    },
-                },
-                OSProfile = new VirtualMachineOSProfile
-                {
-                    ComputerName = name,
-                    AdminUsername = "azureuser",
-                    LinuxConfiguration = new LinuxConfiguration
-                    {
-                        IsPasswordAuthenticationDisabled = true,
-                        SshPublicKeys = { new SshPublicKeyConfiguration { Path = "/home/azureuser/.ssh/authorized_keys", KeyData = sshKey } },
-                    },
-                },
-                NetworkProfile = new VirtualMachineNetworkProfile
-                {
-                    NetworkInterfaces = { new VirtualMachineNetworkInterfaceReference { Id = nicId, Primary = true } },
-                },
-            };
-            foreach (var (key, value) in tags)
-            {
-                data.Tags[key] = value;
-            }
-
-            return data;
         }
     }
 

@@ -21,8 +21,6 @@ using Microsoft.Extensions.Options;
 
 namespace DockerVm.Benchmarks;
 
-internal sealed record WorkflowBenchmarkOptions(int Orchestrations, int Concurrency);
-
 /// <summary>
 /// The real <see cref="ProvisionDockerVm"/> orchestrator on the in-memory Durable Task backend behind the gRPC sidecar
 /// (worker, client and sidecar in-process, as in the local host), with every Azure-facing activity replaced by an instant fake.

@@ -15,15 +15,15 @@ namespace DockerVm.Api;
 public static class DockerVmApiExtensions
 {
     /// <summary>
-    /// Everything both hosts need: the workflow (<c>AddDockerVmProvisioning</c>), the HTTP handlers, ProblemDetails,
-    /// JSON settings and the inbound webhook verifier with its replay store. The Durable Task client is the host's.
+    /// Everything both hosts need: the workflow (<c>AddDockerVmProvisioning</c>), the HTTP handlers, JSON settings and
+    /// the inbound webhook verifier with its replay store. The Durable Task client, ProblemDetails and OpenTelemetry are
+    /// the host's (<c>AddDockerVmServiceDefaults</c>).
     /// </summary>
     public static IServiceCollection AddDockerVmApi(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
 
         services.AddDockerVmProvisioning();
-        services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(o => ApiJson.ConfigureResponses(o.SerializerOptions));
         services.TryAddSingleton(TimeProvider.System);
         services.AddDistributedMemoryCache();
@@ -55,15 +55,4 @@ public static class DockerVmApiExtensions
         endpoints.MapGet(DockerVmRoutes.OpenApiDocument, DockerVmHttpHandlers.GetOpenApiDocument).WithName(OperationIds.GetOpenApiDocument);
         return endpoints;
     }
-}
-
-/// <summary>Operation ids: endpoint names in the local host, function names in the Functions app, <c>operationId</c> in OpenAPI.</summary>
-public static class OperationIds
-{
-    public const string Submit = "SubmitDockerVm";
-    public const string List = "ListDockerVms";
-    public const string Get = "GetDockerVm";
-    public const string Deprovision = "DeleteDockerVm";
-    public const string ReceiveWebhook = "ReceiveDockerVmWebhook";
-    public const string GetOpenApiDocument = "GetOpenApiDocument";
 }

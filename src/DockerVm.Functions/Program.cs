@@ -1,5 +1,5 @@
 using DockerVm.Api;
-using DockerVm.Api.Telemetry;
+using DockerVm.ServiceDefaults;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +10,7 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddDockerVmApi();
 
-// The worker's OpenTelemetry defaults (function invocation spans, Azure resource attributes), then ours.
+// The worker's OpenTelemetry defaults (function invocation spans, Azure resource attributes), then the shared service defaults.
 builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
-builder.AddDockerVmTelemetry("DockerVm.Functions");
+builder.AddDockerVmServiceDefaults("DockerVm.Functions");
 builder.Build().Run();

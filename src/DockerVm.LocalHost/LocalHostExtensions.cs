@@ -1,8 +1,8 @@
 using DockerVm.Api;
-using DockerVm.Api.Telemetry;
 using DockerVm.LocalHost.DurableTask;
 using DockerVm.LocalHost.Queues;
 using DockerVm.Provisioning;
+using DockerVm.ServiceDefaults;
 
 namespace DockerVm.LocalHost;
 
@@ -13,8 +13,8 @@ public static class LocalHostExtensions
 
     /// <summary>
     /// Everything the local host runs: the shared API and application layer, the workflow on a durable local
-    /// Durable Task runtime (Azure Storage on Azurite), the request queue listener and OpenTelemetry (exported only when
-    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set). Loopback only.
+    /// Durable Task runtime (Azure Storage on Azurite), the request queue listener and the service defaults
+    /// (ProblemDetails; OpenTelemetry, exported only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set). Loopback only.
     /// </summary>
     public static WebApplicationBuilder AddDockerVmLocalHost(this WebApplicationBuilder builder)
     {
@@ -26,7 +26,7 @@ public static class LocalHostExtensions
         }
 
         builder.Services.AddDockerVmApi();
-        builder.AddDockerVmTelemetry("DockerVm.LocalHost");
+        builder.AddDockerVmServiceDefaults("DockerVm.LocalHost");
         builder.Services.AddLocalDurableTask(tasks => tasks.AddDockerVmWorkflow());
         builder.Services.AddRequestQueueListener();
         return builder;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Http;
 
 namespace DockerVm.Api.Http;
 
@@ -23,16 +22,5 @@ public static class ApiJson
         ArgumentNullException.ThrowIfNull(options);
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-    }
-
-    /// <summary>True for <c>application/json</c> and <c>application/*+json</c> (charset and other parameters allowed).</summary>
-    public static bool IsJsonContentType(HttpRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var mediaType = request.ContentType?.Split(';', 2)[0].Trim();
-        return mediaType is not null
-            && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-                || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase)
-                    && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase)));
     }
 }

@@ -7,9 +7,6 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace DockerVm.Api.Http;
 
-/// <summary>One rule a field broke, as it appears under <c>errors</c> in a validation problem.</summary>
-public sealed record FieldError(string Rule, string Message);
-
 /// <summary>
 /// The one place where every error of the HTTP API becomes an RFC 9457 problem (<c>application/problem+json</c>).
 /// Handlers never build error bodies themselves.
@@ -37,7 +34,7 @@ public static class ApiProblems
     {
         ArgumentNullException.ThrowIfNull(exception);
         var path = string.IsNullOrEmpty(exception.Path) ? "$" : exception.Path;
-        var field = FieldFromJsonPath(path);
+        var field = RequestFieldPath.FromJsonPath(path, root: "$");
         var where = exception.LineNumber is { } line
             ? $" (line {line + 1}, position {exception.BytePositionInLine + 1})"
             : string.Empty;
@@ -110,10 +107,6 @@ public static class ApiProblems
         "An unexpected error occurred.",
         "The request could not be processed; retry later or quote the trace id.",
         traceId: traceId);
-
-    /// <summary>Maps a JSON path such as <c>$.allowedSourceCidrs[1]</c> to the field name used in validation errors.</summary>
-    public static string FieldFromJsonPath(string path) =>
-        path is "$" or "" ? "$" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
 
     private static ProblemHttpResult Problem(
         int status,

@@ -33,7 +33,7 @@ public sealed partial class DockerVmHttpHandlers(
     public Task<IResult> SubmitAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken) =>
         GuardAsync(request, async () =>
         {
-            if (!ApiJson.IsJsonContentType(request))
+            if (!request.HasJsonContentType())
             {
                 return ApiProblems.UnsupportedMediaType(request.ContentType);
             }
@@ -154,7 +154,7 @@ public sealed partial class DockerVmHttpHandlers(
     private async Task<IResult> SubmitWebhookAsync(
         HttpRequest request, string payload, string webhookId, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        if (!ApiJson.IsJsonContentType(request))
+        if (!request.HasJsonContentType())
         {
             return ApiProblems.UnsupportedMediaType(request.ContentType);
         }
@@ -186,14 +186,11 @@ public sealed partial class DockerVmHttpHandlers(
             return ApiProblems.Validation(errors);
         }
 
+        // A webhook-id outside the idempotency key format would fail validation on a field the caller never sent.
         var key = IdempotencyKey(request)
-            ?? (string.IsNullOrWhiteSpace(data.IdempotencyKey) && IsUsableAsIdempotencyKey(webhookId) ? webhookId : null);
+            ?? (string.IsNullOrWhiteSpace(data.IdempotencyKey) && IdempotencyKeys.IsValid(webhookId) ? webhookId : null);
         return ToResult(await service.SubmitAsync(client, data, key, cancellationToken));
     }
-
-    // A webhook-id outside the idempotency key format would fail validation on a field the caller never sent.
-    private static bool IsUsableAsIdempotencyKey(string webhookId) =>
-        webhookId.Length <= 100 && webhookId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-');
 
     private static string? IdempotencyKey(HttpRequest request)
     {

@@ -8,24 +8,6 @@ using StandardWebhooks.Diagnostics;
 
 namespace DockerVm.Api.Webhooks;
 
-/// <summary>Why an inbound webhook was refused.</summary>
-public enum WebhookRejection
-{
-    None,
-    NotConfigured,
-    MissingHeaders,
-    InvalidTimestamp,
-    StaleTimestamp,
-    BadSignature,
-    Replayed,
-}
-
-/// <summary>Outcome of <see cref="InboundWebhookVerifier.VerifyAsync"/>; <see cref="WebhookId"/> is set when verified.</summary>
-public sealed record WebhookVerification(WebhookRejection Rejection, string? WebhookId)
-{
-    public bool IsVerified => Rejection == WebhookRejection.None;
-}
-
 /// <summary>
 /// Verifies inbound requests signed per Standard Webhooks: all three headers present, timestamp inside the tolerance
 /// window, HMAC signature compared in constant time (by the StandardWebhooks library), and each <c>webhook-id</c>

@@ -1,13 +1,5 @@
 namespace DockerVm.Emulator.Arm;
 
-internal enum OperationStatus
-{
-    InProgress,
-    Succeeded,
-    Failed,
-    Canceled,
-}
-
 /// <summary>
 /// An ARM long-running operation. It completes lazily: whoever observes the store after <see cref="Due"/>
 /// (a poll, a GET of the resource, the background ticker) runs <see cref="Complete"/> once, under the store lock.

@@ -5,9 +5,6 @@ using DockerVm.Emulator.Hosting;
 
 namespace DockerVm.Emulator.Docker;
 
-/// <summary>A running emulated daemon, as the state dump shows it.</summary>
-public sealed record DockerDaemonInfo(string OwnerId, string Endpoint, string HostName, long Requests);
-
 /// <summary>Starts and stops emulated Docker daemons, one per VM extension that installed Docker.</summary>
 internal sealed class DockerDaemonHost(ILogger logger) : IDisposable
 {

@@ -98,6 +98,3 @@ internal static partial class DockerEngineApi
     [GeneratedRegex(@"^/v\d+\.\d+(?=/)")]
     private static partial Regex VersionPrefix();
 }
-
-/// <summary>Who the daemon says it is.</summary>
-internal sealed record DaemonIdentity(string Id, string HostName);

@@ -2,9 +2,6 @@ using System.Collections.Concurrent;
 
 namespace DockerVm.Emulator.Faults;
 
-/// <summary>One served request, as the request log shows it.</summary>
-public sealed record RequestLogEntry(DateTimeOffset Time, string Method, string Path, int Status, double DurationMs, string Operation);
-
 /// <summary>Bounded request log plus per-operation counters (for benchmarks and assertions).</summary>
 internal sealed class RequestJournal(int capacity)
 {

@@ -63,33 +63,3 @@ public sealed class EmulatorOptions
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
-
-/// <summary>How long each kind of long-running operation stays InProgress. Mutable at run time.</summary>
-public sealed class LroDurations
-{
-    public TimeSpan VirtualMachine { get; set; } = TimeSpan.Zero;
-
-    public TimeSpan Extension { get; set; } = TimeSpan.Zero;
-
-    public TimeSpan Network { get; set; } = TimeSpan.Zero;
-
-    public TimeSpan Delete { get; set; } = TimeSpan.Zero;
-
-    public TimeSpan ResourceGroupDelete { get; set; } = TimeSpan.Zero;
-
-    public TimeSpan SecretDelete { get; set; } = TimeSpan.Zero;
-
-    public LroDurations Clone() => (LroDurations)MemberwiseClone();
-}
-
-/// <summary>Token buckets per subscription, like ARM's read/write limits.</summary>
-public sealed record ThrottlingOptions
-{
-    public int ReadCapacity { get; init; } = 250;
-
-    public double ReadRefillPerSecond { get; init; } = 25;
-
-    public int WriteCapacity { get; init; } = 200;
-
-    public double WriteRefillPerSecond { get; init; } = 10;
-}

@@ -5,18 +5,6 @@ using DockerVm.Emulator.Hosting;
 
 namespace DockerVm.Emulator.Identity;
 
-internal enum TokenCheck
-{
-    Valid,
-    Malformed,
-    BadSignature,
-    Expired,
-    WrongAudience,
-}
-
-/// <summary>The outcome of validating a bearer token.</summary>
-internal sealed record TokenValidation(TokenCheck Result, string? Audience = null, DateTimeOffset? ExpiresOn = null);
-
 /// <summary>
 /// Issues and validates the emulator's access tokens: real JWTs (HS256 with a per-process key) carrying the claims
 /// Entra ID tokens carry (aud, iss, tid, oid, appid, exp), so clients and humans can read them as usual.

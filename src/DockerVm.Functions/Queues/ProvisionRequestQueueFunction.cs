@@ -53,12 +53,3 @@ public sealed partial class ProvisionRequestQueueFunction(
     [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "Queue message {MessageId} is invalid ({Reason}, {ErrorCount} errors); moved to the poison queue")]
     private static partial void LogPoisoned(ILogger logger, string messageId, string reason, int errorCount);
 }
-
-/// <summary>Outputs of the queue trigger: a poison record for an invalid message, nothing otherwise.</summary>
-public sealed class QueueRequestOutput
-{
-    public static QueueRequestOutput None { get; } = new();
-
-    [QueueOutput(ProvisionRequestQueueFunction.PoisonQueueName)]
-    public string? PoisonMessage { get; init; }
-}

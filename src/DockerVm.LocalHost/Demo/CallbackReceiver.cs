@@ -137,15 +137,3 @@ public sealed class CallbackReceiver : IAsyncDisposable
         return await command.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 }
-
-/// <summary>One POST the receiver got. <see cref="Error"/> says why verification failed.</summary>
-public sealed record ReceivedCallback(bool Verified, string? WebhookId, string? Type, JsonNode? Body, string Payload, string? Error)
-{
-    public string ToJsonLine() => new JsonObject
-    {
-        ["verified"] = Verified,
-        ["webhookId"] = WebhookId,
-        ["type"] = Type,
-        ["event"] = Body?.DeepClone(),
-    }.ToJsonString();
-}

@@ -23,7 +23,7 @@ public sealed partial class QueueRequestHandler(DockerVmService service, ILogger
         }
         catch (JsonException ex)
         {
-            var field = ToFieldPath(ex.Path);
+            var field = RequestFieldPath.FromJsonPath(ex.Path);
             LogMalformed(logger, field, ex.LineNumber, ex.BytePositionInLine);
             return new SubmitRejected(SubmitRejected.MalformedJson,
                 [new ValidationError(field, ValidationRules.JsonSyntax, $"The message is not a valid request: {ex.Message}")]);
@@ -37,10 +37,6 @@ public sealed partial class QueueRequestHandler(DockerVmService service, ILogger
 
         return await service.SubmitAsync(client, request, idempotencyKeyHeader: null, ct);
     }
-
-    /// <summary><c>$.allowedSourceCidrs[1]</c> → <c>allowedSourceCidrs[1]</c>, the field convention of <see cref="ValidationError"/>.</summary>
-    internal static string ToFieldPath(string? jsonPath) =>
-        jsonPath is null or "$" ? "" : jsonPath.StartsWith("$.", StringComparison.Ordinal) ? jsonPath[2..] : jsonPath.TrimStart('$');
 
     [LoggerMessage(EventId = 2410, Level = LogLevel.Warning, Message = "Queue message rejected: malformed JSON at '{Field}' (line {Line}, byte {BytePosition})")]
     private static partial void LogMalformed(ILogger logger, string field, long? line, long? bytePosition);

@@ -115,9 +115,9 @@ public sealed partial class ProvisionRequestValidator(IOptions<CallbackOptions> 
             Fail("certificates.validityDays", ValidationRules.CertificateValidityRange, $"Certificate validity must be from 1 to {MaxCertificateValidityDays} days.");
         }
 
-        if (request.IdempotencyKey is not null && !IdempotencyKeyPattern().IsMatch(request.IdempotencyKey))
+        if (request.IdempotencyKey is not null && !IdempotencyKeys.IsValid(request.IdempotencyKey))
         {
-            Fail("idempotencyKey", ValidationRules.IdempotencyKeyFormat, "The idempotency key must be 1 to 100 characters of letters, digits, '.', '_', ':' or '-'.");
+            Fail("idempotencyKey", ValidationRules.IdempotencyKeyFormat, IdempotencyKeys.FormatMessage);
         }
 
         if (errors.Count > 0)
@@ -464,7 +464,4 @@ public sealed partial class ProvisionRequestValidator(IOptions<CallbackOptions> 
 
     [GeneratedRegex("^--?[A-Za-z][A-Za-z0-9-]{0,63}(=[A-Za-z0-9._:/,=@+-]{0,200})?$")]
     private static partial Regex DaemonOptionPattern();
-
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,100}$")]
-    private static partial Regex IdempotencyKeyPattern();
 }

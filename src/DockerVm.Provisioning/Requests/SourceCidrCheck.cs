@@ -48,27 +48,23 @@ internal static partial class SourceCidrCheck
             }
         }
 
+        // IPNetwork holds the network of the prefix; an entry that is not that network's own address has host bits set.
+        var network = new IPNetwork(NetworkAddress(address, prefix), prefix);
+        return network.BaseAddress.Equals(address)
+            ? null
+            : (ValidationRules.CidrHostBits, $"'{value}' has host bits set after the /{prefix} prefix; use the network address {network}.");
+    }
+
+    /// <summary><paramref name="address"/> with every bit after <paramref name="prefix"/> cleared (the BCL has no mask operation).</summary>
+    private static IPAddress NetworkAddress(IPAddress address, int prefix)
+    {
         var bytes = address.GetAddressBytes();
         for (var bit = prefix; bit < bytes.Length * 8; bit++)
         {
-            if ((bytes[bit / 8] & (0x80 >> (bit % 8))) != 0)
-            {
-                return (ValidationRules.CidrHostBits, $"'{value}' has host bits set after the /{prefix} prefix; use the network address {new IPNetwork(Mask(bytes, prefix), prefix)}.");
-            }
+            bytes[bit / 8] &= (byte)~(0x80 >> (bit % 8));
         }
 
-        return null;
-    }
-
-    private static IPAddress Mask(byte[] bytes, int prefix)
-    {
-        var masked = (byte[])bytes.Clone();
-        for (var bit = prefix; bit < masked.Length * 8; bit++)
-        {
-            masked[bit / 8] &= (byte)~(0x80 >> (bit % 8));
-        }
-
-        return new IPAddress(masked);
+        return new IPAddress(bytes);
     }
 
     /// <summary>IPAddress.TryParse alone accepts "10", "0x0a.1" and zone ids; NSG rules do not.</summary>

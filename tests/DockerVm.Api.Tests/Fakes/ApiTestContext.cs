@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using DockerVm.Api.Http;
+using DockerVm.ServiceDefaults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,7 +17,7 @@ public sealed record HttpOutcome(int StatusCode, IHeaderDictionary Headers, stri
     public string? Location => Headers.Location.FirstOrDefault();
 }
 
-/// <summary>The HTTP API wired as a host wires it (<c>AddDockerVmApi</c>), over a fake Durable Task client and clock.</summary>
+/// <summary>The HTTP API wired as a host wires it (<c>AddDockerVmApi</c>, and ProblemDetails from the service defaults), over a fake Durable Task client and clock.</summary>
 public sealed class ApiTestContext : IAsyncDisposable
 {
     public const string WebhookSecret = "whsec_MfKQ9r4OrVlYAKE4QxSvsCUQvxgwauQpb24FHGpu3Ck=";
@@ -54,6 +55,7 @@ public sealed class ApiTestContext : IAsyncDisposable
             .AddLogging()
             .AddSingleton<TimeProvider>(time);
         collection.AddDockerVmApi();
+        collection.AddDockerVmProblemDetails();
         services?.Invoke(collection);
         return new ApiTestContext(collection.BuildServiceProvider(), time);
     }

@@ -150,6 +150,16 @@ public sealed class DockerVmHttpHandlersTests : IAsyncLifetime
         Assert.Empty(_api.Client.Scheduled);
     }
 
+    [Theory]
+    [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/cloudevents+json")]
+    public async Task Submit_JsonOrJsonSuffixContentType_IsAccepted(string contentType)
+    {
+        var response = await SubmitAsync(TestRequests.ValidJson(), contentType: contentType);
+
+        Assert.Equal(202, response.StatusCode);
+    }
+
     [Fact]
     public async Task Submit_NotJsonContentType_Returns415()
     {

@@ -36,52 +36,7 @@ public sealed partial class StartVirtualMachineCreation(ArmClient arm, IOptions<
         AzureErrors.Call(async () =>
         {
             ArgumentNullException.ThrowIfNull(input);
-            var data = new VirtualMachineData(new AzureLocation(input.Location))
-            {
-                HardwareProfile = new VirtualMachineHardwareProfile { VmSize = new VirtualMachineSizeType(input.VmSize) },
-                StorageProfile = new VirtualMachineStorageProfile
-                {
-                    ImageReference = new ImageReference
-                    {
-                        Publisher = input.Image.Publisher,
-                        Offer = input.Image.Offer,
-                        Sku = input.Image.Sku,
-                        Version = input.Image.Version,
-                    },
-                    OSDisk = new VirtualMachineOSDisk(DiskCreateOptionType.FromImage)
-                    {
-                        Name = input.OsDiskName,
-                        DeleteOption = DiskDeleteOptionType.Delete,
-                        ManagedDisk = new VirtualMachineManagedDisk { StorageAccountType = StorageAccountType.StandardSsdLrs },
-                    },
-                },
-                OSProfile = new VirtualMachineOSProfile
-                {
-                    ComputerName = input.Name,
-                    AdminUsername = input.AdminUsername,
-                    LinuxConfiguration = new LinuxConfiguration
-                    {
-                        IsPasswordAuthenticationDisabled = true,
-                        SshPublicKeys =
-                        {
-                            new SshPublicKeyConfiguration
-                            {
-                                Path = $"/home/{input.AdminUsername}/.ssh/authorized_keys",
-                                KeyData = input.SshPublicKey,
-                            },
-                        },
-                    },
-                },
-                NetworkProfile = new VirtualMachineNetworkProfile
-                {
-                    NetworkInterfaces = { new VirtualMachineNetworkInterfaceReference { Id = new ResourceIdentifier(input.NetworkInterfaceId), Primary = true } },
-                },
-            };
-            foreach (var (key, value) in input.Tags)
-            {
-                data.Tags[key] = value;
-            }
-
+            var data = BuildData(input);
             var group = arm.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(azure.Value.SubscriptionId, input.ResourceGroup));
             var vms = group.GetVirtualMachines();
             try
@@ -102,6 +57,59 @@ public sealed partial class StartVirtualMachineCreation(ArmClient arm, IOptions<
             LogStarted(logger, context.InstanceId, id, input.VmSize);
             return new StartVirtualMachineCreationOutput(id);
         });
+
+    /// <summary>The VM PUT body (the benchmark creates its VMs with the same shape).</summary>
+    public static VirtualMachineData BuildData(StartVirtualMachineCreationInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var data = new VirtualMachineData(new AzureLocation(input.Location))
+        {
+            HardwareProfile = new VirtualMachineHardwareProfile { VmSize = new VirtualMachineSizeType(input.VmSize) },
+            StorageProfile = new VirtualMachineStorageProfile
+            {
+                ImageReference = new ImageReference
+                {
+                    Publisher = input.Image.Publisher,
+                    Offer = input.Image.Offer,
+                    Sku = input.Image.Sku,
+                    Version = input.Image.Version,
+                },
+                OSDisk = new VirtualMachineOSDisk(DiskCreateOptionType.FromImage)
+                {
+                    Name = input.OsDiskName,
+                    DeleteOption = DiskDeleteOptionType.Delete,
+                    ManagedDisk = new VirtualMachineManagedDisk { StorageAccountType = StorageAccountType.StandardSsdLrs },
+                },
+            },
+            OSProfile = new VirtualMachineOSProfile
+            {
+                ComputerName = input.Name,
+                AdminUsername = input.AdminUsername,
+                LinuxConfiguration = new LinuxConfiguration
+                {
+                    IsPasswordAuthenticationDisabled = true,
+                    SshPublicKeys =
+                    {
+                        new SshPublicKeyConfiguration
+                        {
+                            Path = $"/home/{input.AdminUsername}/.ssh/authorized_keys",
+                            KeyData = input.SshPublicKey,
+                        },
+                    },
+                },
+            },
+            NetworkProfile = new VirtualMachineNetworkProfile
+            {
+                NetworkInterfaces = { new VirtualMachineNetworkInterfaceReference { Id = new ResourceIdentifier(input.NetworkInterfaceId), Primary = true } },
+            },
+        };
+        foreach (var (key, value) in input.Tags)
+        {
+            data.Tags[key] = value;
+        }
+
+        return data;
+    }
 
     private static async Task<bool> IsOwnVmAsync(VirtualMachineCollection vms, string name, string instanceId)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using DockerVm.Api.Telemetry;
 using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -10,7 +9,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
-namespace DockerVm.Api.Tests.Telemetry;
+namespace DockerVm.ServiceDefaults.Tests;
 
 public sealed class DockerVmTelemetryTests
 {

@@ -9,7 +9,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-namespace DockerVm.Api.Telemetry;
+namespace DockerVm.ServiceDefaults;
 
 /// <summary>
 /// OpenTelemetry for both hosts: traces (incoming HTTP, outgoing HTTP, Durable Task, Azure SDK), metrics (the

@@ -1,0 +1,9 @@
+namespace DockerVm.Benchmarks;
+
+internal enum BenchmarkKind
+{
+    Certs,
+    Validation,
+    Emulator,
+    Workflow,
+}

@@ -1,0 +1,3 @@
+namespace DockerVm.Benchmarks;
+
+internal sealed record WorkflowBenchmarkOptions(int Orchestrations, int Concurrency);

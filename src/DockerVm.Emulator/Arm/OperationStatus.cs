@@ -1,0 +1,9 @@
+namespace DockerVm.Emulator.Arm;
+
+internal enum OperationStatus
+{
+    InProgress,
+    Succeeded,
+    Failed,
+    Canceled,
+}

@@ -1,0 +1,10 @@
+namespace DockerVm.Emulator.Identity;
+
+internal enum TokenCheck
+{
+    Valid,
+    Malformed,
+    BadSignature,
+    Expired,
+    WrongAudience,
+}
