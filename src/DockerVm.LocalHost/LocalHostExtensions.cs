@@ -33,7 +33,7 @@ public static class LocalHostExtensions
     }
 
     /// <summary>The request queue with queue-trigger semantics; queue names come from <c>Provisioning:RequestQueueName</c>.</summary>
-    static IServiceCollection AddRequestQueueListener(this IServiceCollection services)
+    private static IServiceCollection AddRequestQueueListener(this IServiceCollection services)
     {
         services.AddOptions<RequestQueueListenerOptions>().BindConfiguration(RequestQueueListenerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RequestQueues>();

@@ -10,12 +10,12 @@ internal static class LocalSettings
 {
     public const string PathVariable = "DOCKERVM_LOCAL_SETTINGS";
 
-    static readonly string[] FileNames = ["local.settings.json", "local.settings.sample.json"];
+    private static readonly string[] FileNames = ["local.settings.json", "local.settings.sample.json"];
 
     /// <returns>The file that was applied, or null when none was found.</returns>
     public static string? ApplyToEnvironment()
     {
-        string? path = Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } explicitPath ? explicitPath : Find();
+        var path = Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } explicitPath ? explicitPath : Find();
         if (path is null || !File.Exists(path))
         {
             return null;
@@ -38,13 +38,13 @@ internal static class LocalSettings
         return path;
     }
 
-    static string? Find()
+    private static string? Find()
     {
         for (DirectoryInfo? dir = new(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
         {
-            foreach (string name in FileNames)
+            foreach (var name in FileNames)
             {
-                string candidate = Path.Combine(dir.FullName, name);
+                var candidate = Path.Combine(dir.FullName, name);
                 if (File.Exists(candidate))
                 {
                     return candidate;

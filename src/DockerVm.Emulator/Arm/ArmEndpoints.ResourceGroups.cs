@@ -33,7 +33,7 @@ internal static partial class ArmEndpoints
         EnsureSubscription(rt, Route(ctx, "sub"));
         var name = Route(ctx, "rg");
         var method = ctx.Request.Method;
-        JsonObject? request = method is "PUT" or "PATCH" ? await ArmHttp.ReadObjectAsync(ctx.Request) : null;
+        var request = method is "PUT" or "PATCH" ? await ArmHttp.ReadObjectAsync(ctx.Request) : null;
 
         int status;
         JsonNode? body = null;

@@ -133,7 +133,7 @@ internal static partial class ArmEndpoints
 
         var version = ArmHttp.RequireApiVersion(ctx.Request, type);
         var method = ctx.Request.Method;
-        JsonObject? request = method is "PUT" or "PATCH" ? await ArmHttp.ReadObjectAsync(ctx.Request) : null;
+        var request = method is "PUT" or "PATCH" ? await ArmHttp.ReadObjectAsync(ctx.Request) : null;
         int status;
         JsonNode? body = null;
         lock (rt.Store.Gate)

@@ -3,9 +3,9 @@ using System.CommandLine;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DockerVm.Provisioning.Callbacks;
 using StandardWebhooks;
 using StandardWebhooks.Diagnostics;
-using DockerVm.Provisioning.Callbacks;
 
 namespace DockerVm.LocalHost.Demo;
 
@@ -19,10 +19,10 @@ public sealed class CallbackReceiver : IAsyncDisposable
     public const string CommandName = "callback-receiver";
     public const string Path = "/callbacks";
 
-    readonly WebApplication app;
-    readonly ConcurrentQueue<ReceivedCallback> received = new();
+    private readonly WebApplication app;
+    private readonly ConcurrentQueue<ReceivedCallback> received = new();
 
-    CallbackReceiver(WebApplication app, Uri url)
+    private CallbackReceiver(WebApplication app, Uri url)
     {
         this.app = app;
         Url = url;
@@ -40,10 +40,10 @@ public sealed class CallbackReceiver : IAsyncDisposable
     public static async Task<CallbackReceiver> StartAsync(int port, string signingSecret, string? outputFile = null, CancellationToken cancellationToken = default)
     {
         var webhook = new StandardWebhook(signingSecret);
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
-        WebApplication app = builder.Build();
+        var app = builder.Build();
 
         CallbackReceiver? receiver = null;
         app.MapPost(Path, async (HttpContext context) =>
@@ -54,8 +54,8 @@ public sealed class CallbackReceiver : IAsyncDisposable
             }
 
             using var reader = new StreamReader(context.Request.Body);
-            string payload = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
-            ReceivedCallback callback = Verify(webhook, payload, context.Request.Headers);
+            var payload = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+            var callback = Verify(webhook, payload, context.Request.Headers);
             receiver.received.Enqueue(callback);
             if (callback.Verified && outputFile is not null)
             {
@@ -66,14 +66,14 @@ public sealed class CallbackReceiver : IAsyncDisposable
         });
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        int boundPort = new Uri(app.Urls.First()).Port;
+        var boundPort = new Uri(app.Urls.First()).Port;
         receiver = new CallbackReceiver(app, new Uri($"http://127.0.0.1:{boundPort}{Path}"));
         return receiver;
     }
 
-    static ReceivedCallback Verify(StandardWebhook webhook, string payload, IHeaderDictionary headers)
+    private static ReceivedCallback Verify(StandardWebhook webhook, string payload, IHeaderDictionary headers)
     {
-        string? id = headers[WebhookHeaders.Id].FirstOrDefault();
+        var id = headers[WebhookHeaders.Id].FirstOrDefault();
         JsonNode? body = null;
         try
         {
@@ -114,14 +114,14 @@ public sealed class CallbackReceiver : IAsyncDisposable
         var command = new RootCommand("Receives and verifies signed CloudEvents callbacks (demo receiver).") { port, output, secretVariable };
         command.SetAction(async (parse, ct) =>
         {
-            string? secret = Environment.GetEnvironmentVariable(parse.GetValue(secretVariable)!);
+            var secret = Environment.GetEnvironmentVariable(parse.GetValue(secretVariable)!);
             if (string.IsNullOrEmpty(secret))
             {
                 await Console.Error.WriteLineAsync($"callback-receiver: environment variable {parse.GetValue(secretVariable)} is not set").ConfigureAwait(false);
                 return 2;
             }
 
-            await using CallbackReceiver receiver = await StartAsync(parse.GetValue(port), secret, parse.GetValue(output), ct).ConfigureAwait(false);
+            await using var receiver = await StartAsync(parse.GetValue(port), secret, parse.GetValue(output), ct).ConfigureAwait(false);
             Console.WriteLine($"callback receiver listening on {receiver.Url}");
             try
             {

@@ -16,13 +16,13 @@ namespace DockerVm.LocalHost.DurableTask;
 /// </summary>
 internal sealed partial class DurableTaskSidecar : IHostedService, IAsyncDisposable
 {
-    readonly AzureStorageOrchestrationService storage;
-    readonly SidecarCompatibleOrchestrationService compatible;
-    readonly ILoggerFactory loggerFactory;
-    readonly ILogger<DurableTaskSidecar> logger;
-    readonly int port;
-    readonly string taskHubName;
-    WebApplication? server;
+    private readonly AzureStorageOrchestrationService storage;
+    private readonly SidecarCompatibleOrchestrationService compatible;
+    private readonly ILoggerFactory loggerFactory;
+    private readonly ILogger<DurableTaskSidecar> logger;
+    private readonly int port;
+    private readonly string taskHubName;
+    private WebApplication? server;
 
     public DurableTaskSidecar(
         AzureStorageOrchestrationService storage,
@@ -50,7 +50,7 @@ internal sealed partial class DurableTaskSidecar : IHostedService, IAsyncDisposa
         // The sidecar never creates the task hub (queues, tables, lease blobs): do it before anything polls.
         await storage.CreateIfNotExistsAsync().ConfigureAwait(false);
 
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ApplicationName = typeof(DurableTaskSidecar).Assembly.GetName().Name,
             Args = [],
@@ -93,14 +93,14 @@ internal sealed partial class DurableTaskSidecar : IHostedService, IAsyncDisposa
         }
     }
 
-    sealed class NoopHostLifetime : IHostLifetime
+    private sealed class NoopHostLifetime : IHostLifetime
     {
         public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
-    static int FreeLoopbackPort()
+    private static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -23,7 +23,7 @@ internal sealed partial class SidecarCompatibleOrchestrationService(
     TimeSpan activityLockRenewalInterval,
     ILogger<SidecarCompatibleOrchestrationService> logger) : DelegatingOrchestrationService(inner), IAsyncDisposable
 {
-    readonly ConcurrentDictionary<string, ActivityLockRenewal> renewals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ActivityLockRenewal> renewals = new(StringComparer.Ordinal);
 
     public override Task CompleteTaskOrchestrationWorkItemAsync(
         TaskOrchestrationWorkItem workItem,
@@ -62,7 +62,7 @@ internal sealed partial class SidecarCompatibleOrchestrationService(
 
     public override async Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken)
     {
-        TaskActivityWorkItem workItem = await base.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken).ConfigureAwait(false);
+        var workItem = await base.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken).ConfigureAwait(false);
         if (workItem is not null)
         {
             var renewal = new ActivityLockRenewal(Inner, workItem, activityLockRenewalInterval, logger);
@@ -94,9 +94,9 @@ internal sealed partial class SidecarCompatibleOrchestrationService(
 
     public async ValueTask DisposeAsync()
     {
-        foreach (string id in renewals.Keys)
+        foreach (var id in renewals.Keys)
         {
-            if (renewals.TryRemove(id, out ActivityLockRenewal? renewal))
+            if (renewals.TryRemove(id, out var renewal))
             {
                 await renewal.DisposeAsync().ConfigureAwait(false);
             }
@@ -106,15 +106,15 @@ internal sealed partial class SidecarCompatibleOrchestrationService(
     /// <summary>Number of activities whose locks are currently being renewed (for tests and diagnostics).</summary>
     internal int ActiveRenewals => renewals.Count;
 
-    async Task StopRenewingAsync(TaskActivityWorkItem workItem)
+    private async Task StopRenewingAsync(TaskActivityWorkItem workItem)
     {
-        if (renewals.TryRemove(workItem.Id, out ActivityLockRenewal? renewal))
+        if (renewals.TryRemove(workItem.Id, out var renewal))
         {
             await renewal.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    static void NormalizeHistory(OrchestrationRuntimeState state)
+    private static void NormalizeHistory(OrchestrationRuntimeState state)
     {
         // Events and NewEvents share event objects: a replaced event must be the same object in both lists.
         var replaced = new Dictionary<HistoryEvent, HistoryEvent>(ReferenceEqualityComparer.Instance);
@@ -122,12 +122,12 @@ internal sealed partial class SidecarCompatibleOrchestrationService(
         NormalizeEvents(state.NewEvents, replaced);
     }
 
-    static void NormalizeEvents(IList<HistoryEvent> events, Dictionary<HistoryEvent, HistoryEvent> replaced)
+    private static void NormalizeEvents(IList<HistoryEvent> events, Dictionary<HistoryEvent, HistoryEvent> replaced)
     {
-        for (int i = 0; i < events.Count; i++)
+        for (var i = 0; i < events.Count; i++)
         {
-            HistoryEvent original = events[i];
-            if (!replaced.TryGetValue(original, out HistoryEvent? normalized))
+            var original = events[i];
+            if (!replaced.TryGetValue(original, out var normalized))
             {
                 normalized = NormalizeEvent(original);
                 replaced[original] = normalized;
@@ -137,14 +137,14 @@ internal sealed partial class SidecarCompatibleOrchestrationService(
         }
     }
 
-    static void NormalizeMessages(IList<TaskMessage>? messages)
+    private static void NormalizeMessages(IList<TaskMessage>? messages)
     {
         if (messages is null)
         {
             return;
         }
 
-        foreach (TaskMessage message in messages)
+        foreach (var message in messages)
         {
             message.Event = NormalizeEvent(message.Event);
         }
@@ -177,21 +177,21 @@ internal sealed partial class SidecarCompatibleOrchestrationService(
         }
     }
 
-    static IDictionary<string, string> ToPlainTags(IDictionary<string, string> tags) =>
+    private static IDictionary<string, string> ToPlainTags(IDictionary<string, string> tags) =>
         tags.GetType() == typeof(Dictionary<string, string>) ? tags : new Dictionary<string, string>(tags, StringComparer.Ordinal);
 
     /// <summary>Keeps one activity's queue message invisible to other workers while the activity runs.</summary>
-    sealed class ActivityLockRenewal : IAsyncDisposable
+    private sealed class ActivityLockRenewal : IAsyncDisposable
     {
-        readonly CancellationTokenSource stop = new();
-        readonly Task loop;
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task loop;
 
         public ActivityLockRenewal(IOrchestrationService service, TaskActivityWorkItem workItem, TimeSpan interval, ILogger logger)
         {
             loop = RenewUntilStoppedAsync(service, workItem, interval, logger, stop.Token);
         }
 
-        static async Task RenewUntilStoppedAsync(
+        private static async Task RenewUntilStoppedAsync(
             IOrchestrationService service, TaskActivityWorkItem workItem, TimeSpan interval, ILogger logger, CancellationToken cancellationToken)
         {
             using var timer = new PeriodicTimer(interval);

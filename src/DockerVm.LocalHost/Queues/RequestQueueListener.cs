@@ -27,23 +27,23 @@ internal sealed partial class RequestQueueListener(
     /// <summary>Poison reason of a message that kept failing (invalid requests carry the validator's reason instead).</summary>
     public const string RetriesExhaustedReason = "max-dequeue-count-exceeded";
 
-    static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        QueueClient queue = queues.Requests;
-        QueueClient poison = queues.Poison;
-        RequestQueueListenerOptions settings = options.Value;
+        var queue = queues.Requests;
+        var poison = queues.Poison;
+        var settings = options.Value;
 
         await CreateQueuesAsync(queue, poison, stoppingToken).ConfigureAwait(false);
         LogListening(logger, queue.Name, settings.MaxDequeueCount);
 
-        TimeSpan delay = MinPollingInterval;
+        var delay = MinPollingInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                QueueMessage[] messages = (await queue.ReceiveMessagesAsync(settings.BatchSize, settings.ProcessingLockTimeout, stoppingToken).ConfigureAwait(false)).Value;
+                var messages = (await queue.ReceiveMessagesAsync(settings.BatchSize, settings.ProcessingLockTimeout, stoppingToken).ConfigureAwait(false)).Value;
                 if (messages.Length > 0)
                 {
                     delay = MinPollingInterval;
@@ -66,9 +66,9 @@ internal sealed partial class RequestQueueListener(
         }
     }
 
-    async Task ProcessAsync(QueueClient queue, QueueClient poison, QueueMessage message, RequestQueueListenerOptions settings, CancellationToken ct)
+    private async Task ProcessAsync(QueueClient queue, QueueClient poison, QueueMessage message, RequestQueueListenerOptions settings, CancellationToken ct)
     {
-        string text = message.Body?.ToString() ?? string.Empty;
+        var text = message.Body?.ToString() ?? string.Empty;
         SubmitOutcome outcome;
         try
         {
@@ -83,7 +83,7 @@ internal sealed partial class RequestQueueListener(
         if (outcome is SubmitRejected rejected)
         {
             LogRejected(logger, message.MessageId, rejected.Reason, rejected.Errors.Count);
-            QueuePoisonRecord record = QueuePoisonRecord.Create(
+            var record = QueuePoisonRecord.Create(
                 rejected, text, message.MessageId, message.DequeueCount, message.InsertedOn, timeProvider.GetUtcNow());
             await MoveToPoisonAsync(queue, poison, message, record, ct).ConfigureAwait(false);
             return;
@@ -93,7 +93,7 @@ internal sealed partial class RequestQueueListener(
         await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct).ConfigureAwait(false);
     }
 
-    async Task FailAsync(
+    private async Task FailAsync(
         QueueClient queue, QueueClient poison, QueueMessage message, string text, Exception error, RequestQueueListenerOptions settings, CancellationToken ct)
     {
         if (message.DequeueCount >= settings.MaxDequeueCount)
@@ -118,14 +118,14 @@ internal sealed partial class RequestQueueListener(
             .ConfigureAwait(false);
     }
 
-    static async Task MoveToPoisonAsync(QueueClient queue, QueueClient poison, QueueMessage message, QueuePoisonRecord record, CancellationToken ct)
+    private static async Task MoveToPoisonAsync(QueueClient queue, QueueClient poison, QueueMessage message, QueuePoisonRecord record, CancellationToken ct)
     {
         // Copy first, then delete: a crash in between delivers the message again rather than losing it.
         await poison.SendMessageAsync(record.ToJson(), ct).ConfigureAwait(false);
         await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct).ConfigureAwait(false);
     }
 
-    static async Task CreateQueuesAsync(QueueClient queue, QueueClient poison, CancellationToken ct)
+    private static async Task CreateQueuesAsync(QueueClient queue, QueueClient poison, CancellationToken ct)
     {
         await queue.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);
         await poison.CreateIfNotExistsAsync(cancellationToken: ct).ConfigureAwait(false);

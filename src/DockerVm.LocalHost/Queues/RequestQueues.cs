@@ -12,7 +12,7 @@ namespace DockerVm.LocalHost.Queues;
 /// </summary>
 internal sealed class RequestQueues(IOptions<TaskHubStorageOptions> storage, IOptions<ProvisioningOptions> provisioning)
 {
-    readonly Lazy<QueueServiceClient> service = new(() =>
+    private readonly Lazy<QueueServiceClient> service = new(() =>
         new QueueServiceClient(storage.Value.AzureWebJobsStorage, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }));
 
     public QueueClient Requests => service.Value.GetQueueClient(provisioning.Value.RequestQueueName);

@@ -122,18 +122,18 @@ internal static partial class AzureClientRegistration
 /// <summary>One HTTP transport for every Azure client and the credential; null means Azure.Core's default.</summary>
 internal sealed class AzureTransport : IDisposable
 {
-    private readonly HttpClient? httpClient;
+    private readonly HttpClient? _httpClient;
 
     public AzureTransport(IOptions<AzureOptions> options)
     {
         if (!string.IsNullOrWhiteSpace(options.Value.PinnedCertificatePath))
         {
-            httpClient = new HttpClient(PinnedCertificateHandler.Create(options.Value.PinnedCertificatePath));
-            Transport = new HttpClientTransport(httpClient);
+            _httpClient = new HttpClient(PinnedCertificateHandler.Create(options.Value.PinnedCertificatePath));
+            Transport = new HttpClientTransport(_httpClient);
         }
     }
 
     public HttpPipelineTransport? Transport { get; }
 
-    public void Dispose() => httpClient?.Dispose();
+    public void Dispose() => _httpClient?.Dispose();
 }

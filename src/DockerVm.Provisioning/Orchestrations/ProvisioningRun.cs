@@ -12,12 +12,12 @@ namespace DockerVm.Provisioning.Orchestrations;
 /// </summary>
 internal sealed partial class ProvisioningRun
 {
-    private readonly TaskOrchestrationContext context;
-    private readonly List<string> created = [];
+    private readonly TaskOrchestrationContext _context;
+    private readonly List<string> _created = [];
 
     public ProvisioningRun(TaskOrchestrationContext context, DockerVmSpec spec, WorkflowSettings settings)
     {
-        this.context = context;
+        _context = context;
         Spec = spec;
         Settings = settings;
         StartedAt = context.CurrentUtcDateTime;
@@ -47,7 +47,7 @@ internal sealed partial class ProvisioningRun
     public ProvisioningStep Step { get; private set; } = ProvisioningStep.CreatingNetwork;
 
     /// <summary>ARM ids this run created, in creation order.</summary>
-    public IReadOnlyList<string> CreatedResourceIds => created;
+    public IReadOnlyList<string> CreatedResourceIds => _created;
 
     /// <summary>Set once certificates were issued into Key Vault.</summary>
     public DockerSecretIdentifiers? Secrets { get; set; }
@@ -55,15 +55,15 @@ internal sealed partial class ProvisioningRun
     public void Enter(ProvisioningStep step)
     {
         Step = step;
-        context.SetCustomStatus(new WorkflowProgress(step));
-        var logger = context.CreateReplaySafeLogger<ProvisionDockerVm>();
-        LogStep(logger, context.InstanceId, step);
+        _context.SetCustomStatus(new WorkflowProgress(step));
+        var logger = _context.CreateReplaySafeLogger<ProvisionDockerVm>();
+        LogStep(logger, _context.InstanceId, step);
     }
 
     /// <summary>Records a resource as this run's as soon as it exists, so compensation deletes it.</summary>
     public string Created(string resourceId)
     {
-        created.Add(resourceId);
+        _created.Add(resourceId);
         return resourceId;
     }
 

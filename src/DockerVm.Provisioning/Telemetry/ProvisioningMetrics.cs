@@ -16,19 +16,19 @@ public sealed class ProvisioningMetrics
     public const string CallbacksDelivered = "dockervm.callbacks.delivered";
     public const string CallbacksFailed = "dockervm.callbacks.failed";
 
-    private readonly Counter<long> completed;
-    private readonly Histogram<double> duration;
-    private readonly Counter<long> callbacksDelivered;
-    private readonly Counter<long> callbacksFailed;
+    private readonly Counter<long> _completed;
+    private readonly Histogram<double> _duration;
+    private readonly Counter<long> _callbacksDelivered;
+    private readonly Counter<long> _callbacksFailed;
 
     public ProvisioningMetrics(IMeterFactory meterFactory)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
-        completed = meter.CreateCounter<long>(ProvisioningCompleted, "{provisioning}", "Provisioning runs that ended, by outcome.");
-        duration = meter.CreateHistogram<double>(ProvisioningDuration, "s", "Time from accepting a request to its outcome.");
-        callbacksDelivered = meter.CreateCounter<long>(CallbacksDelivered, "{callback}", "Callbacks the receiver acknowledged with 2xx.");
-        callbacksFailed = meter.CreateCounter<long>(CallbacksFailed, "{callback}", "Callbacks given up on after every retry.");
+        _completed = meter.CreateCounter<long>(ProvisioningCompleted, "{provisioning}", "Provisioning runs that ended, by outcome.");
+        _duration = meter.CreateHistogram<double>(ProvisioningDuration, "s", "Time from accepting a request to its outcome.");
+        _callbacksDelivered = meter.CreateCounter<long>(CallbacksDelivered, "{callback}", "Callbacks the receiver acknowledged with 2xx.");
+        _callbacksFailed = meter.CreateCounter<long>(CallbacksFailed, "{callback}", "Callbacks given up on after every retry.");
     }
 
     /// <summary>One provisioning run ended (<paramref name="errorCode"/> null means it succeeded).</summary>
@@ -44,8 +44,8 @@ public sealed class ProvisioningMetrics
             tags.Add("error.type", errorCode);
         }
 
-        completed.Add(1, tags);
-        duration.Record(Math.Max(0, elapsed.TotalSeconds), tags);
+        _completed.Add(1, tags);
+        _duration.Record(Math.Max(0, elapsed.TotalSeconds), tags);
     }
 
     /// <summary>One callback was delivered, or given up on.</summary>
@@ -55,12 +55,12 @@ public sealed class ProvisioningMetrics
         var tags = new TagList { { "event", eventType.ToString() } };
         if (result.Delivered)
         {
-            callbacksDelivered.Add(1, tags);
+            _callbacksDelivered.Add(1, tags);
         }
         else
         {
             tags.Add("http.response.status_code", result.LastStatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none");
-            callbacksFailed.Add(1, tags);
+            _callbacksFailed.Add(1, tags);
         }
     }
 }

@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Security.KeyVault.Secrets;
 using DockerVm.Provisioning.Azure;
 
@@ -11,7 +10,7 @@ internal static class KeyVaultPem
         AzureErrors.Call(async () =>
         {
             var id = new KeyVaultSecretIdentifier(secretId);
-            Response<KeyVaultSecret> secret = await secrets.GetSecretAsync(id.Name, id.Version, ct);
+            var secret = await secrets.GetSecretAsync(id.Name, id.Version, ct);
             return secret.Value.Value;
         });
 }
