@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using DockerVm.Api.Http;
-using DockerVm.Api.Tests.Fakes;
+using DockerVm.Testing;
 using DockerVm.Provisioning.Application;
 using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Orchestrations;

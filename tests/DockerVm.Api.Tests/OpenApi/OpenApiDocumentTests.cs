@@ -1,7 +1,7 @@
 using System.Text.Json;
 using DockerVm.Api.Http;
 using DockerVm.Api.OpenApi;
-using DockerVm.Api.Tests.Fakes;
+using DockerVm.Testing;
 using DockerVm.Provisioning.Application;
 using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Requests;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using DockerVm.Api.Http;
-using DockerVm.Api.Tests.Fakes;
+using DockerVm.Testing;
 using DockerVm.Api.Webhooks;
 using DockerVm.Provisioning.Orchestrations;
 using DockerVm.Provisioning.Requests;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues.Models;
 using DockerVm.Api.Queues;
-using DockerVm.Api.Tests.Fakes;
+using DockerVm.Testing;
 using DockerVm.Functions.Queues;
 using DockerVm.Provisioning.Application;
 using DockerVm.Provisioning.Contracts;

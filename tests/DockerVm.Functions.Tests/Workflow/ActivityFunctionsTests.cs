@@ -1,4 +1,4 @@
-using DockerVm.Api.Tests.Fakes;
+using DockerVm.Testing;
 using DockerVm.Functions.Workflow;
 using Microsoft.Azure.Functions.Worker;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using DockerVm.Api.Tests.Fakes;
+using DockerVm.Testing;
 using DockerVm.LocalHost.DurableTask;
 using DockerVm.LocalHost.Queues;
 using DockerVm.LocalHost.Tests.Infrastructure;
