@@ -55,6 +55,8 @@ public sealed class LocalStackFixture : IAsyncLifetime
         Emulator = await AzureEmulator.StartAsync(new EmulatorOptions
         {
             Port = 0,
+            // Large enough to hold every request of the run, so per-VM counts from the journal are exact.
+            RequestLogCapacity = 1_000_000,
             Durations = new LroDurations
             {
                 VirtualMachine = TimeSpan.FromSeconds(2),
@@ -243,6 +245,15 @@ public sealed class LocalStackFixture : IAsyncLifetime
             .Select(r => r!["id"]!.GetValue<string>())
             .Where(id => id.Contains($"/{vmName}", StringComparison.OrdinalIgnoreCase))
             .ToList();
+
+    /// <summary>
+    /// How many <paramref name="method"/> requests the emulator served for one resource path (e.g.
+    /// <c>/virtualMachines/{name}</c>), from its request journal. Exact once the workflow that sends them is terminal.
+    /// </summary>
+    public int RequestsTo(string method, string resourcePathSuffix) =>
+        Emulator.Control.RequestLog.Count(e =>
+            e.Method.Equals(method, StringComparison.OrdinalIgnoreCase)
+            && e.Path.EndsWith(resourcePathSuffix, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Live Key Vault secrets of this VM (names start with the VM name).</summary>
     public IReadOnlyList<string> SecretsOf(string vmName) =>

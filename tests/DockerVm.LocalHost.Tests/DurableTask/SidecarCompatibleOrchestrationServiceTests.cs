@@ -61,6 +61,10 @@ public sealed class SidecarCompatibleOrchestrationServiceTests
         bool renewedRepeatedly = await EventuallyAsync(() => provider.Renewals >= 3, TimeSpan.FromSeconds(10));
         await service.CompleteTaskActivityWorkItemAsync(workItem, new TaskMessage());
         int renewalsAtCompletion = provider.Renewals;
+
+        // Part of the scenario, not a wait for a result: the renewal timer runs on the real clock (the service takes
+        // no TimeProvider), so showing that it stopped ticking means letting six renewal intervals pass. The count
+        // compared is exact: completing awaits the renewal loop, so no renewal can still be in flight.
         await Task.Delay(300);
 
         Assert.True(renewedRepeatedly);
@@ -78,6 +82,8 @@ public sealed class SidecarCompatibleOrchestrationServiceTests
         TaskActivityWorkItem workItem = await service.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(1), CancellationToken.None);
         await service.AbandonTaskActivityWorkItemAsync(workItem);
         int renewalsAtAbandon = provider.Renewals;
+
+        // As above: six renewal intervals on the real clock, to show the timer stopped; abandoning awaits the loop.
         await Task.Delay(300);
 
         Assert.Equal(renewalsAtAbandon, provider.Renewals);
