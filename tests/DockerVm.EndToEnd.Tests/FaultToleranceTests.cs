@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using DockerVm.Emulator.Faults;
 using DockerVm.EndToEnd.Tests.Infrastructure;
 using DockerVm.Testing;
@@ -9,12 +8,12 @@ namespace DockerVm.EndToEnd.Tests;
 [Collection(LocalStackCollectionDefinition.Name)]
 public sealed class FaultToleranceTests(LocalStackFixture stack) : LocalStackTest(stack)
 {
-    static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     [Fact]
     public async Task ArmThrottlingAndServerErrors_Transient_ProvisioningStillSucceeds()
     {
-        string name = Stack.NewVmName("flaky");
+        var name = Stack.NewVmName("flaky");
         Stack.Emulator.Control.InjectFault(new FaultRule { PathPattern = $"*/virtualMachines/{name}", Method = "PUT", Kind = FaultKind.TooManyRequests, Count = 2 });
         Stack.Emulator.Control.InjectFault(new FaultRule { PathPattern = $"*/networkSecurityGroups/{name}*", Method = "PUT", Kind = FaultKind.InternalServerError, Count = 2 });
         Stack.Emulator.Control.InjectFault(new FaultRule { PathPattern = $"*/virtualMachines/{name}", Method = "GET", Kind = FaultKind.InternalServerError, Count = 2 });
@@ -22,7 +21,7 @@ public sealed class FaultToleranceTests(LocalStackFixture stack) : LocalStackTes
         var (status, id, _, body) = await Stack.SubmitAsync(Stack.NewRequest(name, withCallback: false));
 
         Assert.True(status == HttpStatusCode.Accepted, body);
-        JsonObject done = await Stack.WaitForStateAsync(id!, Timeout, "succeeded", "failed");
+        var done = await Stack.WaitForStateAsync(id!, Timeout, "succeeded", "failed");
         Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
         Assert.Contains(Stack.Emulator.Control.RequestLog, r => r.Status == 429 && r.Path.EndsWith($"/virtualMachines/{name}", StringComparison.OrdinalIgnoreCase));
         Assert.Contains(Stack.Emulator.Control.RequestLog, r => r.Status == 500 && r.Path.Contains($"/networkSecurityGroups/{name}", StringComparison.OrdinalIgnoreCase));
@@ -31,7 +30,7 @@ public sealed class FaultToleranceTests(LocalStackFixture stack) : LocalStackTes
     [Fact]
     public async Task ExtensionInstallFails_CompensatesAndFailureCallbackCarriesArmCode()
     {
-        string name = Stack.NewVmName("fail");
+        var name = Stack.NewVmName("fail");
         Stack.Emulator.Control.InjectFault(new FaultRule
         {
             PathPattern = $"*/virtualMachines/{name}/extensions/*",
@@ -44,7 +43,7 @@ public sealed class FaultToleranceTests(LocalStackFixture stack) : LocalStackTes
         var (_, id, _, body) = await Stack.SubmitAsync(Stack.NewRequest(name));
 
         Assert.True(id is not null, body);
-        JsonObject done = await Stack.WaitForStateAsync(id, Timeout, "succeeded", "failed");
+        var done = await Stack.WaitForStateAsync(id, Timeout, "succeeded", "failed");
         Assert.True(done["state"]!.GetValue<string>() == "failed", done.ToJsonString());
         Assert.Equal("VMExtensionProvisioningError", done["error"]!["code"]!.GetValue<string>());
         Assert.Empty(Stack.ResourcesOf(name));
@@ -58,17 +57,17 @@ public sealed class FaultToleranceTests(LocalStackFixture stack) : LocalStackTes
     [Fact]
     public async Task CallbackReceiverDown_ProvisioningCompletesAndStatusRecordsFailedDelivery()
     {
-        string name = Stack.NewVmName("nocb");
-        JsonObject request = Stack.NewRequest(name);
-        int closedPort = AzuriteServer.FreePorts(1)[0];
+        var name = Stack.NewVmName("nocb");
+        var request = Stack.NewRequest(name);
+        var closedPort = AzuriteServer.FreePorts(1)[0];
         request["callback"]!["url"] = $"http://127.0.0.1:{closedPort}/callbacks";
 
         var (status, id, _, body) = await Stack.SubmitAsync(request);
 
         Assert.True(status == HttpStatusCode.Accepted, body);
-        JsonObject done = await Stack.WaitForStateAsync(id!, Timeout, "succeeded", "failed");
+        var done = await Stack.WaitForStateAsync(id!, Timeout, "succeeded", "failed");
         Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
-        JsonNode callback = done["callback"]!;
+        var callback = done["callback"]!;
         Assert.False(callback["delivered"]!.GetValue<bool>());
         Assert.Equal(3, callback["attempts"]!.GetValue<int>());
         Assert.False(string.IsNullOrEmpty(callback["error"]?.GetValue<string>()));

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
 using DockerVm.EndToEnd.Tests.Infrastructure;
 
 namespace DockerVm.EndToEnd.Tests;
@@ -11,14 +10,14 @@ public sealed class QueueProvisioningTests(LocalStackFixture stack) : LocalStack
     [Fact]
     public async Task QueueMessage_ValidRequest_CompletesWithSignedCallback()
     {
-        string name = Stack.NewVmName("queue");
-        JsonObject request = Stack.NewRequest(name);
+        var name = Stack.NewVmName("queue");
+        var request = Stack.NewRequest(name);
         request["idempotencyKey"] = "queue-" + name;
 
         await Queue(Stack.RequestQueueName).SendMessageAsync(request.ToJsonString());
 
-        string id = await WaitForInstanceNamedAsync(name);
-        JsonObject done = await Stack.WaitForStateAsync(id, TimeSpan.FromSeconds(90), "succeeded", "failed");
+        var id = await WaitForInstanceNamedAsync(name);
+        var done = await Stack.WaitForStateAsync(id, TimeSpan.FromSeconds(90), "succeeded", "failed");
         Assert.Equal("succeeded", done["state"]!.GetValue<string>());
         Assert.Single(await Stack.WaitForCallbacksAsync(id, ".provisioned"), c => c.Verified);
         Assert.Equal(5, Stack.SecretsOf(name).Count);
@@ -27,11 +26,11 @@ public sealed class QueueProvisioningTests(LocalStackFixture stack) : LocalStack
     [Fact]
     public async Task QueueMessage_MalformedJson_MovedToPoisonQueueWithReason()
     {
-        string text = "{\"name\": \"broken\", " + Guid.NewGuid().ToString("N");
+        var text = "{\"name\": \"broken\", " + Guid.NewGuid().ToString("N");
 
         await Queue(Stack.RequestQueueName).SendMessageAsync(text);
 
-        JsonObject poisoned = await WaitForPoisonAsync(text);
+        var poisoned = await WaitForPoisonAsync(text);
         Assert.Equal("malformed-json", poisoned["reason"]!.GetValue<string>());
         Assert.Equal("json-syntax", poisoned["errors"]![0]!["rule"]!.GetValue<string>());
         Assert.Equal(0, (await Queue(Stack.RequestQueueName).GetPropertiesAsync()).Value.ApproximateMessagesCount);
@@ -40,21 +39,21 @@ public sealed class QueueProvisioningTests(LocalStackFixture stack) : LocalStack
     [Fact]
     public async Task QueueMessage_InvalidRequest_MovedToPoisonQueueNamingTheRule()
     {
-        JsonObject request = Stack.NewRequest(Stack.NewVmName("bad"));
+        var request = Stack.NewRequest(Stack.NewVmName("bad"));
         request["allowedSourceCidrs"] = new JsonArray("0.0.0.0/0");
-        string text = request.ToJsonString();
+        var text = request.ToJsonString();
 
         await Queue(Stack.RequestQueueName).SendMessageAsync(text);
 
-        JsonObject poisoned = await WaitForPoisonAsync(text);
+        var poisoned = await WaitForPoisonAsync(text);
         Assert.Equal("validation-failed", poisoned["reason"]!.GetValue<string>());
         Assert.Contains(poisoned["errors"]!.AsArray(), e => e!["field"]!.GetValue<string>().StartsWith("allowedSourceCidrs", StringComparison.Ordinal));
     }
 
-    QueueClient Queue(string name) =>
+    private QueueClient Queue(string name) =>
         new(Stack.Azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
 
-    async Task<string> WaitForInstanceNamedAsync(string name)
+    private async Task<string> WaitForInstanceNamedAsync(string name)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
@@ -70,18 +69,18 @@ public sealed class QueueProvisioningTests(LocalStackFixture stack) : LocalStack
         throw new TimeoutException($"No instance for VM {name} appeared from the queue message.");
     }
 
-    async Task<JsonObject> WaitForPoisonAsync(string originalText)
+    private async Task<JsonObject> WaitForPoisonAsync(string originalText)
     {
-        QueueClient poison = Queue(Stack.RequestQueueName + "-poison");
+        var poison = Queue(Stack.RequestQueueName + "-poison");
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
             if (await poison.ExistsAsync())
             {
-                PeekedMessage[] messages = (await poison.PeekMessagesAsync(32)).Value;
-                foreach (PeekedMessage message in messages)
+                var messages = (await poison.PeekMessagesAsync(32)).Value;
+                foreach (var message in messages)
                 {
-                    JsonObject record = JsonNode.Parse(message.Body.ToString())!.AsObject();
+                    var record = JsonNode.Parse(message.Body.ToString())!.AsObject();
                     if (record["originalMessage"]?.GetValue<string>() == originalText)
                     {
                         return record;

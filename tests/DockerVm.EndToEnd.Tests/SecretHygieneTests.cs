@@ -15,18 +15,18 @@ public sealed class SecretHygieneTests(LocalStackFixture stack) : LocalStackTest
     [Fact]
     public async Task AfterProvisioningAndDeprovisioning_TaskHubStorageLogsAndStatuses_HoldNoPrivateKey()
     {
-        string name = Stack.NewVmName("keys");
+        var name = Stack.NewVmName("keys");
         var (_, id, _, body) = await Stack.SubmitAsync(Stack.NewRequest(name));
         Assert.True(id is not null, body);
         await Stack.WaitForStateAsync(id, TimeSpan.FromSeconds(90), "succeeded");
-        using (HttpResponseMessage delete = await Stack.Api.DeleteAsync(new Uri($"docker-vms/{id}", UriKind.Relative)))
+        using (var delete = await Stack.Api.DeleteAsync(new Uri($"docker-vms/{id}", UriKind.Relative)))
         {
             Assert.Equal(System.Net.HttpStatusCode.Accepted, delete.StatusCode);
         }
 
         await Stack.WaitForStateAsync(id, TimeSpan.FromSeconds(90), "deprovisioned");
 
-        IReadOnlyList<string> findings = await KeyMaterialScanner.FindAsync(Stack);
+        var findings = await KeyMaterialScanner.FindAsync(Stack);
 
         Assert.True(findings.Count == 0, "Key material found in: " + string.Join(", ", findings));
     }
@@ -46,16 +46,16 @@ public sealed class SecretHygieneTests(LocalStackFixture stack) : LocalStackTest
     public async Task PlantedPrivateKeyAndSigningSecret_InTableAndLog_ScanReportsBoth()
     {
         // Planted and removed within the test, so the scan after it sees a clean stack again.
-        string pem = "-----BEGIN " + "PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END " + "PRIVATE KEY-----";
+        var pem = "-----BEGIN " + "PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END " + "PRIVATE KEY-----";
         var table = new TableClient(Stack.Azurite.ConnectionString, "canary" + Guid.NewGuid().ToString("N")[..8]);
-        string log = Path.Combine(Stack.LogDirectory, $"canary-{Guid.NewGuid():N}.log");
+        var log = Path.Combine(Stack.LogDirectory, $"canary-{Guid.NewGuid():N}.log");
         await table.CreateAsync();
         try
         {
             await table.AddEntityAsync(new TableEntity("p", "r") { ["Input"] = pem });
             await File.WriteAllTextAsync(log, "configured " + Stack.SigningSecret);
 
-            IReadOnlyList<string> findings = await KeyMaterialScanner.FindAsync(Stack);
+            var findings = await KeyMaterialScanner.FindAsync(Stack);
 
             Assert.Contains(findings, f => f.StartsWith($"table {table.Name}/", StringComparison.Ordinal));
             Assert.Contains($"log {Path.GetFileName(log)}", findings);

@@ -1,4 +1,4 @@
-using DockerVm.Api.Tests.Fakes;
+using DockerVm.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace DockerVm.Functions.Tests;

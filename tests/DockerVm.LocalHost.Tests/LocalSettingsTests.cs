@@ -6,10 +6,10 @@ public sealed class LocalSettingsTests
     [Fact]
     public void ApplyToEnvironment_SettingsFile_ValuesBecomeVariablesButExplicitOnesWin()
     {
-        string suffix = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        string fromFile = "DOCKERVM_TEST_FROM_FILE_" + suffix;
-        string explicitlySet = "DOCKERVM_TEST_EXPLICIT_" + suffix;
-        string path = Path.Combine(Path.GetTempPath(), $"local.settings.{suffix}.json");
+        var suffix = Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var fromFile = "DOCKERVM_TEST_FROM_FILE_" + suffix;
+        var explicitlySet = "DOCKERVM_TEST_EXPLICIT_" + suffix;
+        var path = Path.Combine(Path.GetTempPath(), $"local.settings.{suffix}.json");
         File.WriteAllText(path, $$"""
             { "IsEncrypted": false, "Values": { "{{fromFile}}": "file-value", "{{explicitlySet}}": "file-value" } }
             """);
@@ -17,7 +17,7 @@ public sealed class LocalSettingsTests
         Environment.SetEnvironmentVariable(LocalSettings.PathVariable, path);
         try
         {
-            string? applied = LocalSettings.ApplyToEnvironment();
+            var applied = LocalSettings.ApplyToEnvironment();
 
             Assert.Equal(path, applied);
             Assert.Equal("file-value", Environment.GetEnvironmentVariable(fromFile));

@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
 using DockerVm.Api.Http;
-using DockerVm.Api.Tests.Fakes;
 using DockerVm.Provisioning.Application;
 using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Orchestrations;
 using DockerVm.Provisioning.Requests;
+using DockerVm.Testing;
 using Microsoft.DurableTask.Client;
 
 namespace DockerVm.Api.Tests.Http;

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using DockerVm.Api.Http;
 using DockerVm.Api.OpenApi;
-using DockerVm.Api.Tests.Fakes;
 using DockerVm.Provisioning.Application;
 using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Requests;
+using DockerVm.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.DurableTask.Client;

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using DockerVm.Api.Http;
-using DockerVm.Api.Tests.Fakes;
 using DockerVm.Api.Webhooks;
 using DockerVm.Provisioning.Orchestrations;
 using DockerVm.Provisioning.Requests;
+using DockerVm.Testing;
 using StandardWebhooks;
 
 namespace DockerVm.Api.Tests.Webhooks;

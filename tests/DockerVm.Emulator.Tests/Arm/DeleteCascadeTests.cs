@@ -4,6 +4,7 @@ using Azure.ResourceManager.Compute;
 using Azure.ResourceManager.Compute.Models;
 using DockerVm.Emulator.Hosting;
 using DockerVm.Emulator.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DockerVm.Emulator.Tests.Arm;
 
@@ -36,16 +37,22 @@ public sealed class DeleteCascadeTests
     [Fact]
     public async Task ExtensionPut_WhileVmCreating_CompletesAfterVm()
     {
-        await using var emulator = await AzureEmulator.StartAsync(new EmulatorOptions { Durations = new LroDurations { VirtualMachine = TimeSpan.FromSeconds(3) } });
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var emulator = await AzureEmulator.StartAsync(new EmulatorOptions { TimeProvider = time, Durations = new LroDurations { VirtualMachine = TimeSpan.FromSeconds(3) } });
         var arm = AzureClients.Arm(emulator, EmulatorTokenCredential.For(emulator));
         var group = await Scenario.GroupAsync(arm, "rg-early-ext");
         var network = await Scenario.NetworkAsync(arm, group, "early");
         await group.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Started, "vm-early", Scenario.VmData(network.NicId, "vm-early"));
         var vm = arm.GetVirtualMachineResource(VirtualMachineResource.CreateResourceIdentifier(emulator.SubscriptionId, "rg-early-ext", "vm-early"));
 
-        var extension = (await vm.GetVirtualMachineExtensions().CreateOrUpdateAsync(WaitUntil.Completed, "docker", Scenario.DockerExtension(TestPki.Issue(network.PublicIp)))).Value;
+        var extensionPut = await vm.GetVirtualMachineExtensions().CreateOrUpdateAsync(WaitUntil.Started, "docker", Scenario.DockerExtension(TestPki.Issue(network.PublicIp)));
+        await extensionPut.UpdateStatusAsync();
+        var waitingForVm = extensionPut.HasCompleted;
+        time.Advance(TimeSpan.FromSeconds(3));
+        var extension = (await extensionPut.WaitForCompletionAsync()).Value;
         var vmState = (await vm.GetAsync()).Value.Data.ProvisioningState;
 
+        Assert.False(waitingForVm);
         Assert.Equal("Succeeded", extension.Data.ProvisioningState);
         Assert.Equal("Succeeded", vmState);
     }

@@ -5,25 +5,34 @@ using Azure.ResourceManager.Compute;
 using Azure.ResourceManager.Resources;
 using DockerVm.Emulator.Hosting;
 using DockerVm.Emulator.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DockerVm.Emulator.Tests.Arm;
 
-/// <summary>Simulated durations: resources show Creating until the operation completes; lists page with absolute nextLink.</summary>
+/// <summary>
+/// Simulated durations: resources show Creating until the operation completes; lists page with absolute nextLink.
+/// Operation time runs on a <see cref="FakeTimeProvider"/>, so the tests step over durations instead of waiting them out.
+/// </summary>
 public sealed class LongRunningOperationTests
 {
     [Fact]
     public async Task VmCreate_WithDuration_CreatingUntilDoneThenSucceeded()
     {
-        await using var emulator = await AzureEmulator.StartAsync(new EmulatorOptions { Durations = new LroDurations { VirtualMachine = TimeSpan.FromSeconds(4) } });
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var emulator = await AzureEmulator.StartAsync(new EmulatorOptions { TimeProvider = time, Durations = new LroDurations { VirtualMachine = TimeSpan.FromSeconds(4) } });
         var arm = AzureClients.Arm(emulator, EmulatorTokenCredential.For(emulator));
         var group = await Scenario.GroupAsync(arm, "rg-lro");
         var network = await Scenario.NetworkAsync(arm, group, "lro");
 
         var operation = await group.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Started, "vm-slow", Scenario.VmData(network.NicId, "vm-slow"));
         var during = (await group.GetVirtualMachineAsync("vm-slow")).Value.Data.ProvisioningState;
+        time.Advance(TimeSpan.FromSeconds(3.9));
+        var justBeforeDue = (await group.GetVirtualMachineAsync("vm-slow")).Value.Data.ProvisioningState;
+        time.Advance(TimeSpan.FromSeconds(0.1));
         var done = (await operation.WaitForCompletionAsync()).Value;
 
         Assert.Equal("Creating", during);
+        Assert.Equal("Creating", justBeforeDue);
         Assert.Equal("Succeeded", done.Data.ProvisioningState);
         Assert.Contains(emulator.Control.RequestLog, e => e.Path.Contains("/providers/Microsoft.Compute/locations/westeurope/operations/", StringComparison.Ordinal));
     }
@@ -31,7 +40,8 @@ public sealed class LongRunningOperationTests
     [Fact]
     public async Task OperationStatus_RawPolling_InProgressThenSucceeded()
     {
-        await using var emulator = await AzureEmulator.StartAsync(new EmulatorOptions { Durations = new LroDurations { Network = TimeSpan.FromSeconds(3) } });
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var emulator = await AzureEmulator.StartAsync(new EmulatorOptions { TimeProvider = time, Durations = new LroDurations { Network = TimeSpan.FromSeconds(3) } });
         using var http = PinnedTransport.Client(emulator.Certificate, emulator.BaseUri);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", emulator.IssueToken("https://management.azure.com"));
         var group = $"subscriptions/{emulator.SubscriptionId}/resourceGroups/rg-raw";
@@ -42,7 +52,7 @@ public sealed class LongRunningOperationTests
             new StringContent("""{"location":"westeurope","properties":{"securityRules":[]}}""", System.Text.Encoding.UTF8, "application/json"));
         var statusUrl = put.Headers.GetValues("Azure-AsyncOperation").Single();
         var first = JsonNode.Parse(await http.GetStringAsync(new Uri(statusUrl)))!;
-        await Task.Delay(TimeSpan.FromSeconds(3.5));
+        time.Advance(TimeSpan.FromSeconds(3.5));
         var second = JsonNode.Parse(await http.GetStringAsync(new Uri(statusUrl)))!;
 
         Assert.Equal(201, (int)put.StatusCode);

@@ -11,8 +11,8 @@ public static class DockerEndpoint
     /// <summary>GET <paramref name="path"/> with the given client certificate; throws when the TLS handshake is refused.</summary>
     public static async Task<HttpResponseMessage> GetAsync(string publicIp, int port, string caPem, X509Certificate2? clientCertificate, string path)
     {
-        using X509Certificate2 ca = X509Certificate2.CreateFromPem(caPem);
-        using HttpClient http = DockerTlsClient.Create(new IPEndPoint(IPAddress.Parse(publicIp), port), publicIp, ca, clientCertificate, TimeSpan.FromSeconds(10));
+        using var ca = X509Certificate2.CreateFromPem(caPem);
+        using var http = DockerTlsClient.Create(new IPEndPoint(IPAddress.Parse(publicIp), port), publicIp, ca, clientCertificate, TimeSpan.FromSeconds(10));
         return await http.GetAsync(new Uri(path, UriKind.Relative));
     }
 
@@ -22,7 +22,7 @@ public static class DockerEndpoint
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=intruder", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], critical: false));
-        using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
         return X509Certificate2.CreateFromPem(certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
     }
 }

@@ -1,11 +1,8 @@
 using System.IO.Compression;
 using System.Text;
-using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
 
 namespace DockerVm.EndToEnd.Tests.Infrastructure;
 
@@ -17,7 +14,7 @@ namespace DockerVm.EndToEnd.Tests.Infrastructure;
 public static class KeyMaterialScanner
 {
     /// <summary>"PRIVATE KEY" of a PEM, and base64 of "-----BEGIN PRIVATE" / "-----BEGIN EC PRIVATE" / "-----BEGIN RSA PRIVATE" as in protected settings.</summary>
-    static readonly string[] PemMarkers = ["PRIVATE KEY", "LS0tLS1CRUdJTiBQUklWQVRF", "LS0tLS1CRUdJTiBFQyBQUklWQVRF", "LS0tLS1CRUdJTiBSU0EgUFJJVkFUR"];
+    private static readonly string[] PemMarkers = ["PRIVATE KEY", "LS0tLS1CRUdJTiBQUklWQVRF", "LS0tLS1CRUdJTiBFQyBQUklWQVRF", "LS0tLS1CRUdJTiBSU0EgUFJJVkFUR"];
 
     /// <summary>Where key material was found ("table x/pk/rk", "log host.log", …); empty when the stack is clean.</summary>
     public static async Task<IReadOnlyList<string>> FindAsync(LocalStackFixture stack)
@@ -36,7 +33,7 @@ public static class KeyMaterialScanner
         var tables = new TableServiceClient(stack.Azurite.ConnectionString);
         await foreach (var table in tables.QueryAsync())
         {
-            await foreach (TableEntity entity in tables.GetTableClient(table.Name).QueryAsync<TableEntity>())
+            await foreach (var entity in tables.GetTableClient(table.Name).QueryAsync<TableEntity>())
             {
                 foreach (var (property, value) in entity)
                 {
@@ -46,38 +43,38 @@ public static class KeyMaterialScanner
         }
 
         var blobs = new BlobServiceClient(stack.Azurite.ConnectionString);
-        await foreach (BlobContainerItem container in blobs.GetBlobContainersAsync())
+        await foreach (var container in blobs.GetBlobContainersAsync())
         {
-            BlobContainerClient containerClient = blobs.GetBlobContainerClient(container.Name);
-            await foreach (BlobItem blob in containerClient.GetBlobsAsync())
+            var containerClient = blobs.GetBlobContainerClient(container.Name);
+            await foreach (var blob in containerClient.GetBlobsAsync())
             {
-                byte[] content = (await containerClient.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray();
+                var content = (await containerClient.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray();
                 Check($"blob {container.Name}/{blob.Name}", Decode(content));
             }
         }
 
         // Peeking leaves the hosts' messages alone; in-flight (invisible) ones end up in the history table anyway.
         var queues = new QueueServiceClient(stack.Azurite.ConnectionString);
-        await foreach (QueueItem queue in queues.GetQueuesAsync())
+        await foreach (var queue in queues.GetQueuesAsync())
         {
-            foreach (PeekedMessage message in (await queues.GetQueueClient(queue.Name).PeekMessagesAsync(32)).Value)
+            foreach (var message in (await queues.GetQueueClient(queue.Name).PeekMessagesAsync(32)).Value)
             {
                 Check($"queue {queue.Name}/{message.MessageId}", message.Body.ToString());
             }
         }
 
-        foreach (string log in Directory.GetFiles(stack.LogDirectory))
+        foreach (var log in Directory.GetFiles(stack.LogDirectory))
         {
             using var reader = new StreamReader(new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
             Check($"log {Path.GetFileName(log)}", await reader.ReadToEndAsync());
         }
 
-        foreach (LocalHostProcess host in stack.Hosts.Where(h => !h.HasExited))
+        foreach (var host in stack.Hosts.Where(h => !h.HasExited))
         {
             using var api = new HttpClient { BaseAddress = new Uri(host.BaseAddress, "api/"), Timeout = TimeSpan.FromSeconds(30) };
-            foreach (JsonObject status in await LocalStackFixture.ListAllAsync(api))
+            foreach (var status in await LocalStackFixture.ListAllAsync(api))
             {
-                string id = status["instanceId"]!.GetValue<string>();
+                var id = status["instanceId"]!.GetValue<string>();
                 Check($"status {id} (list, {host.BaseAddress.Port})", status.ToJsonString());
                 Check($"status {id} ({host.BaseAddress.Port})", await api.GetStringAsync(new Uri($"docker-vms/{Uri.EscapeDataString(id)}", UriKind.Relative)));
             }
@@ -92,13 +89,13 @@ public static class KeyMaterialScanner
     }
 
     /// <summary>The text itself and, when the whole text is base64 (queue messages, protected values), what it decodes to.</summary>
-    static IEnumerable<string> Readings(string text)
+    private static IEnumerable<string> Readings(string text)
     {
         yield return text;
         if (text.Length >= 16 && text.Length % 4 == 0 && text.Length < 4_000_000)
         {
-            byte[] buffer = new byte[text.Length / 4 * 3];
-            if (Convert.TryFromBase64String(text, buffer, out int written))
+            var buffer = new byte[text.Length / 4 * 3];
+            if (Convert.TryFromBase64String(text, buffer, out var written))
             {
                 yield return Decode(buffer.AsSpan(0, written).ToArray());
             }
@@ -106,7 +103,7 @@ public static class KeyMaterialScanner
     }
 
     /// <summary>Large Durable Task payloads are stored gzip-compressed.</summary>
-    static string Decode(byte[] content)
+    private static string Decode(byte[] content)
     {
         if (content is [0x1f, 0x8b, ..])
         {

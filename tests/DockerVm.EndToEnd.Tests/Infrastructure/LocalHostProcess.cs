@@ -8,10 +8,10 @@ namespace DockerVm.EndToEnd.Tests.Infrastructure;
 /// </summary>
 public sealed class LocalHostProcess : IAsyncDisposable
 {
-    readonly Process process;
-    readonly StreamWriter log;
+    private readonly Process process;
+    private readonly StreamWriter log;
 
-    LocalHostProcess(Process process, StreamWriter log, Uri baseAddress, string logPath)
+    private LocalHostProcess(Process process, StreamWriter log, Uri baseAddress, string logPath)
     {
         this.process = process;
         this.log = log;
@@ -47,7 +47,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
         }
 
         var writer = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
-        Process process = Process.Start(start) ?? throw new InvalidOperationException("The local host did not start.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The local host did not start.");
         process.OutputDataReceived += (_, e) => Write(writer, e.Data);
         process.ErrorDataReceived += (_, e) => Write(writer, e.Data);
         process.BeginOutputReadLine();
@@ -58,7 +58,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
         return host;
     }
 
-    static void Write(StreamWriter writer, string? line)
+    private static void Write(StreamWriter writer, string? line)
     {
         if (line is null)
         {
@@ -71,7 +71,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
         }
     }
 
-    async Task WaitUntilServingAsync()
+    private async Task WaitUntilServingAsync()
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow.AddSeconds(90);
@@ -84,7 +84,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
             try
             {
-                using HttpResponseMessage response = await http.GetAsync(new Uri("api/docker-vms", UriKind.Relative));
+                using var response = await http.GetAsync(new Uri("api/docker-vms", UriKind.Relative));
                 if (response.IsSuccessStatusCode)
                 {
                     return;

@@ -19,10 +19,10 @@ public sealed class LocalStackFixture : IAsyncLifetime
 
     public const string ResourceGroup = "rg-e2e";
 
-    static readonly string[] TerminalStates = ["succeeded", "failed", "deprovisioned", "deprovisionFailed"];
+    private static readonly string[] TerminalStates = ["succeeded", "failed", "deprovisioned", "deprovisionFailed"];
 
-    readonly List<LocalHostProcess> extraHosts = [];
-    int vmCounter;
+    private readonly List<LocalHostProcess> extraHosts = [];
+    private int vmCounter;
 
     public AzuriteServer Azurite { get; private set; } = null!;
 
@@ -55,6 +55,8 @@ public sealed class LocalStackFixture : IAsyncLifetime
         Emulator = await AzureEmulator.StartAsync(new EmulatorOptions
         {
             Port = 0,
+            // Large enough to hold every request of the run, so per-VM counts from the journal are exact.
+            RequestLogCapacity = 1_000_000,
             Durations = new LroDurations
             {
                 VirtualMachine = TimeSpan.FromSeconds(2),
@@ -75,7 +77,7 @@ public sealed class LocalStackFixture : IAsyncLifetime
             // A finding fails the run as a collection cleanup failure.
             if (Host is not null)
             {
-                IReadOnlyList<string> findings = await KeyMaterialScanner.FindAsync(this);
+                var findings = await KeyMaterialScanner.FindAsync(this);
                 if (findings.Count > 0)
                 {
                     throw new InvalidOperationException("Key material found after the last test in: " + string.Join(", ", findings));
@@ -88,10 +90,10 @@ public sealed class LocalStackFixture : IAsyncLifetime
         }
     }
 
-    async Task StopAsync()
+    private async Task StopAsync()
     {
         Api?.Dispose();
-        foreach (LocalHostProcess extra in extraHosts)
+        foreach (var extra in extraHosts)
         {
             await extra.DisposeAsync();
         }
@@ -156,7 +158,7 @@ public sealed class LocalStackFixture : IAsyncLifetime
     /// <summary>Starts another local host process (the caller owns it; it is also stopped with the fixture).</summary>
     public async Task<LocalHostProcess> StartHostAsync(IReadOnlyDictionary<string, string> environment, string logName)
     {
-        LocalHostProcess host = await LocalHostProcess.StartAsync(environment, Path.Combine(LogDirectory, logName), AzuriteServer.FreePorts(1)[0]);
+        var host = await LocalHostProcess.StartAsync(environment, Path.Combine(LogDirectory, logName), AzuriteServer.FreePorts(1)[0]);
         if (Host is not null)
         {
             extraHosts.Add(host);
@@ -192,15 +194,15 @@ public sealed class LocalStackFixture : IAsyncLifetime
             message.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        using HttpResponseMessage response = await Api.SendAsync(message);
-        string body = await response.Content.ReadAsStringAsync();
-        string? id = response.IsSuccessStatusCode ? JsonNode.Parse(body)?["id"]?.GetValue<string>() : null;
+        using var response = await Api.SendAsync(message);
+        var body = await response.Content.ReadAsStringAsync();
+        var id = response.IsSuccessStatusCode ? JsonNode.Parse(body)?["id"]?.GetValue<string>() : null;
         return (response.StatusCode, id, response.Headers.Location, body);
     }
 
     public async Task<JsonObject?> GetStatusAsync(string id)
     {
-        using HttpResponseMessage response = await Api.GetAsync(new Uri($"docker-vms/{Uri.EscapeDataString(id)}", UriKind.Relative));
+        using var response = await Api.GetAsync(new Uri($"docker-vms/{Uri.EscapeDataString(id)}", UriKind.Relative));
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
@@ -244,6 +246,15 @@ public sealed class LocalStackFixture : IAsyncLifetime
             .Where(id => id.Contains($"/{vmName}", StringComparison.OrdinalIgnoreCase))
             .ToList();
 
+    /// <summary>
+    /// How many <paramref name="method"/> requests the emulator served for one resource path (e.g.
+    /// <c>/virtualMachines/{name}</c>), from its request journal. Exact once the workflow that sends them is terminal.
+    /// </summary>
+    public int RequestsTo(string method, string resourcePathSuffix) =>
+        Emulator.Control.RequestLog.Count(e =>
+            e.Method.Equals(method, StringComparison.OrdinalIgnoreCase)
+            && e.Path.EndsWith(resourcePathSuffix, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Live Key Vault secrets of this VM (names start with the VM name).</summary>
     public IReadOnlyList<string> SecretsOf(string vmName) =>
         Emulator.Control.DumpState()["secrets"]!.AsArray()
@@ -273,18 +284,18 @@ public sealed class LocalStackFixture : IAsyncLifetime
     /// <summary>Asserts what a Docker user relies on: the daemon answers with the issued client certificate only.</summary>
     public async Task AssertDockerAcceptsOnlyIssuedCertificateAsync(JsonObject succeededStatus)
     {
-        JsonObject host = succeededStatus["host"]!.AsObject();
-        string ip = host["publicIpAddress"]!.GetValue<string>();
-        int port = new Uri(host["dockerHost"]!.GetValue<string>()).Port;
-        JsonObject secrets = host["secrets"]!.AsObject();
-        string caPem = await ReadSecretAsync(new Uri(secrets["caCertificate"]!.GetValue<string>()));
-        string clientCertificatePem = await ReadSecretAsync(new Uri(secrets["clientCertificate"]!.GetValue<string>()));
-        string clientKeyPem = await ReadSecretAsync(new Uri(secrets["clientKey"]!.GetValue<string>()));
+        var host = succeededStatus["host"]!.AsObject();
+        var ip = host["publicIpAddress"]!.GetValue<string>();
+        var port = new Uri(host["dockerHost"]!.GetValue<string>()).Port;
+        var secrets = host["secrets"]!.AsObject();
+        var caPem = await ReadSecretAsync(new Uri(secrets["caCertificate"]!.GetValue<string>()));
+        var clientCertificatePem = await ReadSecretAsync(new Uri(secrets["clientCertificate"]!.GetValue<string>()));
+        var clientKeyPem = await ReadSecretAsync(new Uri(secrets["clientKey"]!.GetValue<string>()));
         using var issued = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(clientCertificatePem, clientKeyPem);
 
-        using HttpResponseMessage ping = await DockerEndpoint.GetAsync(ip, port, caPem, issued, "/_ping");
+        using var ping = await DockerEndpoint.GetAsync(ip, port, caPem, issued, "/_ping");
         Assert.Equal(HttpStatusCode.OK, ping.StatusCode);
-        using HttpResponseMessage version = await DockerEndpoint.GetAsync(ip, port, caPem, issued, "/version");
+        using var version = await DockerEndpoint.GetAsync(ip, port, caPem, issued, "/version");
         Assert.Equal(HttpStatusCode.OK, version.StatusCode);
 
         using var foreign = DockerEndpoint.ForeignClientCertificate();
@@ -300,10 +311,10 @@ public sealed class LocalStackFixture : IAsyncLifetime
     {
         ArgumentNullException.ThrowIfNull(api);
         var all = new List<JsonObject>();
-        string? next = "docker-vms";
+        var next = "docker-vms";
         while (next is not null)
         {
-            JsonNode page = JsonNode.Parse(await api.GetStringAsync(new Uri(next.TrimStart('/').Replace("api/", "", StringComparison.Ordinal), UriKind.Relative)))!;
+            var page = JsonNode.Parse(await api.GetStringAsync(new Uri(next.TrimStart('/').Replace("api/", "", StringComparison.Ordinal), UriKind.Relative)))!;
             all.AddRange(page["items"]!.AsArray().Select(i => i!.AsObject()));
             next = page["next"]?.GetValue<string>();
         }
@@ -322,9 +333,9 @@ public sealed class LocalStackFixture : IAsyncLifetime
         using var http = new HttpClient(handler);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(secretId + "?api-version=7.5"));
         request.Headers.Authorization = new("Bearer", Emulator.IssueToken("https://vault.azure.net"));
-        using HttpResponseMessage response = await http.SendAsync(request);
+        using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
-        using JsonDocument document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return document.RootElement.GetProperty("value").GetString()!;
     }
 }

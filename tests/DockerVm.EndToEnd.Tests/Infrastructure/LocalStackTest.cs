@@ -16,7 +16,7 @@ public abstract class LocalStackTest : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
-        IReadOnlyList<string> findings = await KeyMaterialScanner.FindAsync(Stack);
+        var findings = await KeyMaterialScanner.FindAsync(Stack);
         Assert.True(findings.Count == 0, "Key material found in: " + string.Join(", ", findings));
     }
 }

@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
 using DockerVm.Api.Http;
-using DockerVm.Api.Tests.Fakes;
 using DockerVm.Api.Webhooks;
 using DockerVm.Functions.Http;
 using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Orchestrations;
 using DockerVm.Provisioning.Requests;
+using DockerVm.Testing;
 using Microsoft.DurableTask.Client;
 using StandardWebhooks;
 

@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues.Models;
 using DockerVm.Api.Queues;
-using DockerVm.Api.Tests.Fakes;
 using DockerVm.Functions.Queues;
 using DockerVm.Provisioning.Application;
 using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Orchestrations;
 using DockerVm.Provisioning.Requests;
+using DockerVm.Testing;
 
 namespace DockerVm.Functions.Tests.Queues;
 

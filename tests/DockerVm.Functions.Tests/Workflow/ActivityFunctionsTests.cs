@@ -1,5 +1,5 @@
-using DockerVm.Api.Tests.Fakes;
 using DockerVm.Functions.Workflow;
+using DockerVm.Testing;
 using Microsoft.Azure.Functions.Worker;
 
 namespace DockerVm.Functions.Tests.Workflow;

@@ -17,24 +17,24 @@ namespace DockerVm.LocalHost.Tests.DurableTask;
 [Collection(AzuriteCollectionDefinition.Name)]
 public sealed class AzureStorageSidecarTests(AzuriteFixture fixture)
 {
-    static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task SubOrchestration_OnAzureStorage_ParentCompletesAndItsHistoryLoads()
     {
         await using var host = await DurableTestHost.StartAsync(fixture.Azurite, DurableTestHost.UniqueHubName("sub"), Register);
-        DurableTaskClient client = host.Client;
+        var client = host.Client;
 
-        string id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(ParentOrchestrator), "docker");
-        OrchestrationMetadata result = await WaitAsync(client, id);
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(ParentOrchestrator), "docker");
+        var result = await WaitAsync(client, id);
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.Equal("parent(child(docker))", result.ReadOutputAs<string>());
 
         // The parent's stored history must read back, including the sub-orchestration start with its event type.
         var storage = host.Services.GetRequiredService<AzureStorageOrchestrationService>();
-        string history = await storage.GetOrchestrationHistoryAsync(id, null);
-        EventType[] eventTypes = EventTypes(history);
+        var history = await storage.GetOrchestrationHistoryAsync(id, null);
+        var eventTypes = EventTypes(history);
         Assert.Contains(EventType.SubOrchestrationInstanceCreated, eventTypes);
         Assert.Contains(EventType.SubOrchestrationInstanceCompleted, eventTypes);
     }
@@ -43,11 +43,11 @@ public sealed class AzureStorageSidecarTests(AzuriteFixture fixture)
     public async Task SubOrchestrationWithTags_OnAzureStorage_ChildStartsWithItsTags()
     {
         await using var host = await DurableTestHost.StartAsync(fixture.Azurite, DurableTestHost.UniqueHubName("tags"), Register);
-        DurableTaskClient client = host.Client;
+        var client = host.Client;
 
-        string id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(ParentOrchestrator), "tagged");
-        OrchestrationMetadata parent = await WaitAsync(client, id);
-        OrchestrationMetadata? child = await client.GetInstanceAsync(ChildId(id), getInputsAndOutputs: true);
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(ParentOrchestrator), "tagged");
+        var parent = await WaitAsync(client, id);
+        var child = await client.GetInstanceAsync(ChildId(id), getInputsAndOutputs: true);
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, parent.RuntimeStatus);
         Assert.NotNull(child);
@@ -62,23 +62,26 @@ public sealed class AzureStorageSidecarTests(AzuriteFixture fixture)
         {
             ["LocalHost:DurableTask:WorkItemVisibilityTimeout"] = "00:00:03",
         };
-        string hub = DurableTestHost.UniqueHubName("lock");
+        var hub = DurableTestHost.UniqueHubName("lock");
         await using var host = await DurableTestHost.StartAsync(fixture.Azurite, hub, Register, settings);
-        DurableTaskClient client = host.Client;
-        string key = Guid.NewGuid().ToString("N");
+        var client = host.Client;
+        var key = Guid.NewGuid().ToString("N");
 
-        string id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(SlowOrchestrator), key);
-        OrchestrationMetadata result = await WaitAsync(client, id);
+        var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(SlowOrchestrator), key);
+        var result = await WaitAsync(client, id);
 
-        // A lost lock shows after completion too: the message could not be deleted and is delivered once more.
-        await Task.Delay(TimeSpan.FromSeconds(8));
+        // A lost lock shows in two exact ways, no fixed wait needed: the message was delivered again while the activity
+        // ran (a second execution has started by the time the orchestration completes), and the first execution could
+        // not delete it, so it stays in the work-item queue (invisible messages count too) and is delivered again.
+        // The delete follows the result message by a moment, so wait for the queue to empty, with a deadline.
+        var workItems = new QueueClient(fixture.Azurite.ConnectionString, hub.ToLowerInvariant() + "-workitems");
+        var remaining = await WaitForEmptyAsync(workItems, TimeSpan.FromSeconds(10));
         Assert.Equal(OrchestrationRuntimeStatus.Completed, result.RuntimeStatus);
         Assert.Equal(1, SlowActivity.Executions[key]);
-        var workItems = new QueueClient(fixture.Azurite.ConnectionString, hub.ToLowerInvariant() + "-workitems");
-        Assert.Equal(0, (await workItems.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(0, remaining);
     }
 
-    static void Register(DurableTaskRegistry tasks)
+    private static void Register(DurableTaskRegistry tasks)
     {
         tasks.AddOrchestrator<ParentOrchestrator>();
         tasks.AddOrchestrator<ChildOrchestrator>();
@@ -86,7 +89,7 @@ public sealed class AzureStorageSidecarTests(AzuriteFixture fixture)
         tasks.AddActivity<SlowActivity>();
     }
 
-    static EventType[] EventTypes(string historyJson)
+    private static EventType[] EventTypes(string historyJson)
     {
         using var history = JsonDocument.Parse(historyJson);
         return history.RootElement.EnumerateArray()
@@ -95,46 +98,62 @@ public sealed class AzureStorageSidecarTests(AzuriteFixture fixture)
             .ToArray();
     }
 
-    static string ChildId(string parentId) => parentId + "-child";
+    private static async Task<int> WaitForEmptyAsync(QueueClient queue, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var count = (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+            if (count == 0 || DateTime.UtcNow >= deadline)
+            {
+                return count;
+            }
 
-    static async Task<OrchestrationMetadata> WaitAsync(DurableTaskClient client, string id)
+            await Task.Delay(100);
+        }
+    }
+
+    private static string ChildId(string parentId) => parentId + "-child";
+
+    private static async Task<OrchestrationMetadata> WaitAsync(DurableTaskClient client, string id)
     {
         using var cts = new CancellationTokenSource(Timeout);
         return await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
     }
 
-    sealed class ParentOrchestrator : TaskOrchestrator<string, string>
+    private sealed class ParentOrchestrator : TaskOrchestrator<string, string>
     {
         public override async Task<string> RunAsync(TaskOrchestrationContext context, string input)
         {
             var options = new SubOrchestrationOptions(
                 new TaskOptions(retry: null, tags: new Dictionary<string, string> { ["purpose"] = "docker-vm" }),
                 ChildId(context.InstanceId));
-            string child = await context.CallSubOrchestratorAsync<string>(nameof(ChildOrchestrator), input, options);
+            var child = await context.CallSubOrchestratorAsync<string>(nameof(ChildOrchestrator), input, options);
             return $"parent({child})";
         }
     }
 
-    sealed class ChildOrchestrator : TaskOrchestrator<string, string>
+    private sealed class ChildOrchestrator : TaskOrchestrator<string, string>
     {
         public override Task<string> RunAsync(TaskOrchestrationContext context, string input) => Task.FromResult($"child({input})");
     }
 
-    sealed class SlowOrchestrator : TaskOrchestrator<string, int>
+    private sealed class SlowOrchestrator : TaskOrchestrator<string, int>
     {
         public override Task<int> RunAsync(TaskOrchestrationContext context, string input) =>
             context.CallActivityAsync<int>(nameof(SlowActivity), input);
     }
 
-    sealed class SlowActivity : TaskActivity<string, int>
+    private sealed class SlowActivity : TaskActivity<string, int>
     {
         public static readonly ConcurrentDictionary<string, int> Executions = new();
 
         public override async Task<int> RunAsync(TaskActivityContext context, string input)
         {
-            int count = Executions.AddOrUpdate(input, 1, (_, n) => n + 1);
+            var count = Executions.AddOrUpdate(input, 1, (_, n) => n + 1);
 
-            // Well past the 3 s visibility timeout: without lock renewal the message is delivered again meanwhile.
+            // Part of the scenario: run well past the 3 s visibility timeout, so that without lock renewal the message
+            // is delivered again meanwhile (a visibility timeout can only elapse in real time on Azurite).
             await Task.Delay(TimeSpan.FromSeconds(9));
             return count;
         }

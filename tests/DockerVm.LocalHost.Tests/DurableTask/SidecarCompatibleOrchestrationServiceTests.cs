@@ -22,7 +22,7 @@ public sealed class SidecarCompatibleOrchestrationServiceTests
         await service.CompleteTaskOrchestrationWorkItemAsync(
             new TaskOrchestrationWorkItem { InstanceId = "p1", OrchestrationRuntimeState = state }, state, [], [], [], null!, new OrchestrationState());
 
-        HistoryEvent stored = Assert.Single(provider.CompletedState!.NewEvents, e => e.EventType == EventType.SubOrchestrationInstanceCreated);
+        var stored = Assert.Single(provider.CompletedState!.NewEvents, e => e.EventType == EventType.SubOrchestrationInstanceCreated);
         var plain = Assert.IsType<SubOrchestrationInstanceCreatedEvent>(stored, exactMatch: true);
         Assert.Equal((7, "Child", "c1", "\"x\"", "1"), (plain.EventId, plain.Name, plain.InstanceId, plain.Input, plain.Version));
         Assert.Same(plain, provider.CompletedState.Events[1]);
@@ -57,10 +57,14 @@ public sealed class SidecarCompatibleOrchestrationServiceTests
         var provider = new RecordingOrchestrationService();
         await using var service = Create(provider, TimeSpan.FromMilliseconds(50));
 
-        TaskActivityWorkItem workItem = await service.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(1), CancellationToken.None);
-        bool renewedRepeatedly = await EventuallyAsync(() => provider.Renewals >= 3, TimeSpan.FromSeconds(10));
+        var workItem = await service.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(1), CancellationToken.None);
+        var renewedRepeatedly = await EventuallyAsync(() => provider.Renewals >= 3, TimeSpan.FromSeconds(10));
         await service.CompleteTaskActivityWorkItemAsync(workItem, new TaskMessage());
-        int renewalsAtCompletion = provider.Renewals;
+        var renewalsAtCompletion = provider.Renewals;
+
+        // Part of the scenario, not a wait for a result: the renewal timer runs on the real clock (the service takes
+        // no TimeProvider), so showing that it stopped ticking means letting six renewal intervals pass. The count
+        // compared is exact: completing awaits the renewal loop, so no renewal can still be in flight.
         await Task.Delay(300);
 
         Assert.True(renewedRepeatedly);
@@ -75,16 +79,18 @@ public sealed class SidecarCompatibleOrchestrationServiceTests
         var provider = new RecordingOrchestrationService();
         await using var service = Create(provider, TimeSpan.FromMilliseconds(50));
 
-        TaskActivityWorkItem workItem = await service.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(1), CancellationToken.None);
+        var workItem = await service.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(1), CancellationToken.None);
         await service.AbandonTaskActivityWorkItemAsync(workItem);
-        int renewalsAtAbandon = provider.Renewals;
+        var renewalsAtAbandon = provider.Renewals;
+
+        // As above: six renewal intervals on the real clock, to show the timer stopped; abandoning awaits the loop.
         await Task.Delay(300);
 
         Assert.Equal(renewalsAtAbandon, provider.Renewals);
         Assert.Equal(0, service.ActiveRenewals);
     }
 
-    static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan timeout)
+    private static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan timeout)
     {
         for (var deadline = DateTime.UtcNow + timeout; DateTime.UtcNow < deadline; await Task.Delay(20))
         {
@@ -97,12 +103,12 @@ public sealed class SidecarCompatibleOrchestrationServiceTests
         return condition();
     }
 
-    static SidecarCompatibleOrchestrationService Create(IOrchestrationService provider, TimeSpan renewal) =>
+    private static SidecarCompatibleOrchestrationService Create(IOrchestrationService provider, TimeSpan renewal) =>
         new(provider, renewal, NullLogger<SidecarCompatibleOrchestrationService>.Instance);
 
-    sealed class RecordingOrchestrationService : IOrchestrationService
+    private sealed class RecordingOrchestrationService : IOrchestrationService
     {
-        int renewals;
+        private int renewals;
 
         public OrchestrationRuntimeState? CompletedState { get; private set; }
 

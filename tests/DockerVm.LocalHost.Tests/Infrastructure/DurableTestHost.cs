@@ -14,7 +14,7 @@ internal static class DurableTestHost
     public static async Task<RunningHost> StartAsync(
         AzuriteServer azurite, string taskHubName, Action<DurableTaskRegistry> tasks, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
@@ -27,7 +27,7 @@ internal static class DurableTestHost
 
         builder.Services.AddLogging();
         builder.Services.AddLocalDurableTask(tasks);
-        IHost host = builder.Build();
+        var host = builder.Build();
         await host.StartAsync();
         return new RunningHost(host);
     }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using DockerVm.Api.Tests.Fakes;
 using DockerVm.LocalHost.DurableTask;
 using DockerVm.LocalHost.Queues;
 using DockerVm.LocalHost.Tests.Infrastructure;
@@ -10,6 +9,7 @@ using DockerVm.Provisioning.Azure;
 using DockerVm.Provisioning.Callbacks;
 using DockerVm.Provisioning.Configuration;
 using DockerVm.Provisioning.Requests;
+using DockerVm.Testing;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -20,7 +20,7 @@ namespace DockerVm.LocalHost.Tests.Queues;
 [Collection(AzuriteCollectionDefinition.Name)]
 public sealed class RequestQueueListenerTests(AzuriteFixture fixture)
 {
-    const string SshPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJuf4M9JfqRy5iezvNyplp1KoP0oj4ET5zA0LmWPKuPq test";
+    private const string SshPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJuf4M9JfqRy5iezvNyplp1KoP0oj4ET5zA0LmWPKuPq test";
 
     [Fact]
     public async Task ValidMessage_StorageFailsTwiceThenRecovers_ScheduledOnceAndRemovedFromQueue()
@@ -43,7 +43,7 @@ public sealed class RequestQueueListenerTests(AzuriteFixture fixture)
 
         await listener.Requests.SendMessageAsync(ValidRequest("broken1"));
 
-        JsonObject record = await WaitForPoisonAsync(listener.Poison);
+        var record = await WaitForPoisonAsync(listener.Poison);
         Assert.Equal(RequestQueueListener.RetriesExhaustedReason, record["reason"]!.GetValue<string>());
         Assert.Equal(5, record["dequeueCount"]!.GetValue<int>());
         Assert.Contains("InvalidOperationException", record["errors"]![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -60,13 +60,13 @@ public sealed class RequestQueueListenerTests(AzuriteFixture fixture)
 
         await listener.Requests.SendMessageAsync("this is not json");
 
-        JsonObject record = await WaitForPoisonAsync(listener.Poison);
+        var record = await WaitForPoisonAsync(listener.Poison);
         Assert.Equal(SubmitRejected.MalformedJson, record["reason"]!.GetValue<string>());
         Assert.Equal(1, record["dequeueCount"]!.GetValue<int>());
         Assert.Equal("this is not json", record["originalMessage"]!.GetValue<string>());
     }
 
-    async Task<RunningListener> StartAsync(DurableTaskClient client)
+    private async Task<RunningListener> StartAsync(DurableTaskClient client)
     {
         var provisioning = Options.Create(new ProvisioningOptions { RequestQueueName = "requests-" + Guid.NewGuid().ToString("N")[..8] });
         var queues = new RequestQueues(Options.Create(new TaskHubStorageOptions { AzureWebJobsStorage = fixture.Azurite.ConnectionString }), provisioning);
@@ -87,7 +87,7 @@ public sealed class RequestQueueListenerTests(AzuriteFixture fixture)
         return new RunningListener(listener, queues.Requests, queues.Poison);
     }
 
-    static string ValidRequest(string name) => new JsonObject
+    private static string ValidRequest(string name) => new JsonObject
     {
         ["name"] = name,
         ["resourceGroup"] = "rg-test",
@@ -98,10 +98,10 @@ public sealed class RequestQueueListenerTests(AzuriteFixture fixture)
         ["allowedSourceCidrs"] = new JsonArray("203.0.113.0/24"),
     }.ToJsonString();
 
-    static async Task<int> CountAsync(QueueClient queue) =>
+    private static async Task<int> CountAsync(QueueClient queue) =>
         await queue.ExistsAsync() ? (await queue.PeekMessagesAsync(32)).Value.Length : 0;
 
-    static async Task<JsonObject> WaitForPoisonAsync(QueueClient poison)
+    private static async Task<JsonObject> WaitForPoisonAsync(QueueClient poison)
     {
         for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(100))
         {
@@ -114,9 +114,9 @@ public sealed class RequestQueueListenerTests(AzuriteFixture fixture)
         throw new TimeoutException("Nothing reached the poison queue.");
     }
 
-    static Task<bool> EventuallyAsync(Func<bool> condition) => EventuallyAsync(() => Task.FromResult(condition()));
+    private static Task<bool> EventuallyAsync(Func<bool> condition) => EventuallyAsync(() => Task.FromResult(condition()));
 
-    static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition)
     {
         for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(100))
         {
@@ -129,7 +129,7 @@ public sealed class RequestQueueListenerTests(AzuriteFixture fixture)
         return await condition();
     }
 
-    sealed class RunningListener(RequestQueueListener listener, QueueClient requests, QueueClient poison) : IAsyncDisposable
+    private sealed class RunningListener(RequestQueueListener listener, QueueClient requests, QueueClient poison) : IAsyncDisposable
     {
         public QueueClient Requests => requests;
 
@@ -143,6 +143,6 @@ public sealed class RequestQueueListenerTests(AzuriteFixture fixture)
     }
 
     /// <summary>A task hub whose storage fails for the first <paramref name="failures"/> calls, then schedules normally.</summary>
-    static FakeDurableTaskClient FlakyTaskHub(int failures) =>
+    private static FakeDurableTaskClient FlakyTaskHub(int failures) =>
         new() { FailWith = new InvalidOperationException("task hub storage unavailable"), FailingCalls = failures };
 }

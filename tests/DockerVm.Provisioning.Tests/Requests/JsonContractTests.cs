@@ -4,6 +4,7 @@ using DockerVm.Provisioning.Requests;
 
 namespace DockerVm.Provisioning.Tests.Requests;
 
+/// <summary>The JSON shape of the provisioning request: enum names in either case, camelCase out, no integers, every field.</summary>
 public sealed class JsonContractTests
 {
     [Theory]
@@ -15,6 +16,14 @@ public sealed class JsonContractTests
         var request = JsonSerializer.Deserialize<ProvisionDockerVmRequest>($$"""{"installer":"{{json}}"}""", JsonSerializerOptions.Web);
 
         Assert.Equal(expected, request!.Installer);
+    }
+
+    [Fact]
+    public void Deserialize_PascalCaseInstallerNextToOtherFields_ReadsEnum()
+    {
+        var request = JsonSerializer.Deserialize<ProvisionDockerVmRequest>(
+            """{"name":"vm1","installer":"DockerExtension"}""", JsonSerializerOptions.Web);
+        Assert.Equal(DockerInstaller.DockerExtension, request!.Installer);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace DockerVm.Emulator.Tests.KeyVault;
 
 /// <summary>Key Vault secrets through the real SecretClient (challenge flow, soft delete, purge, paging).</summary>
 [Collection(SharedEmulatorDefinition.Name)]
-public sealed class SecretContractTests(EmulatorFixture fixture)
+public sealed class KeyVaultSecretTests(EmulatorFixture fixture)
 {
     [Fact]
     public async Task SetSecret_TwoVersions_GetLatestAndByVersion()

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace DockerVm.Api.Tests.Fakes;
+namespace DockerVm.Testing;
 
 /// <summary>Request bodies as a caller would send them.</summary>
 public static class TestRequests

@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.Json;
+using DockerVm.Api;
 using DockerVm.Api.Http;
 using DockerVm.ServiceDefaults;
 using Microsoft.AspNetCore.Http;
@@ -7,15 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace DockerVm.Api.Tests.Fakes;
-
-/// <summary>What a client would see of an executed result.</summary>
-public sealed record HttpOutcome(int StatusCode, IHeaderDictionary Headers, string ContentType, string Body)
-{
-    public JsonElement Json => Body.ToElement();
-
-    public string? Location => Headers.Location.FirstOrDefault();
-}
+namespace DockerVm.Testing;
 
 /// <summary>The HTTP API wired as a host wires it (<c>AddDockerVmApi</c>, and ProblemDetails from the service defaults), over a fake Durable Task client and clock.</summary>
 public sealed class ApiTestContext : IAsyncDisposable

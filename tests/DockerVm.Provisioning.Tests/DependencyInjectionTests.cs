@@ -12,9 +12,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace DockerVm.Provisioning.Tests.Azure;
+namespace DockerVm.Provisioning.Tests;
 
-public sealed class RegistrationTests
+/// <summary>What <c>AddDockerVmProvisioning</c> and <c>AddDockerVmWorkflow</c> register (DependencyInjection.cs): options validation, clients, app layer, workflow names.</summary>
+public sealed class DependencyInjectionTests
 {
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {

@@ -10,10 +10,10 @@ namespace DockerVm.Testing;
 /// </summary>
 public sealed class AzuriteServer : IAsyncDisposable
 {
-    readonly Process process;
-    readonly string location;
+    private readonly Process process;
+    private readonly string location;
 
-    AzuriteServer(Process process, string location, int blobPort, int queuePort, int tablePort)
+    private AzuriteServer(Process process, string location, int blobPort, int queuePort, int tablePort)
     {
         this.process = process;
         this.location = location;
@@ -41,22 +41,22 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public static async Task<AzuriteServer> StartAsync()
     {
-        string repositoryRoot = RepositoryPaths.Root;
-        string azurite = Path.Combine(repositoryRoot, "node_modules", ".bin", "azurite");
+        var repositoryRoot = RepositoryPaths.Root;
+        var azurite = Path.Combine(repositoryRoot, "node_modules", ".bin", "azurite");
         if (!File.Exists(azurite))
         {
             throw new InvalidOperationException($"Azurite is not installed at {azurite}; run scripts/bootstrap.sh (npm ci) first.");
         }
 
-        string location = Directory.CreateTempSubdirectory("azurite-test-").FullName;
-        int[] ports = FreePorts(3);
+        var location = Directory.CreateTempSubdirectory("azurite-test-").FullName;
+        var ports = FreePorts(3);
         var start = new ProcessStartInfo(azurite)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[]
+        foreach (var argument in new[]
         {
             "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--inMemoryPersistence",
             "--blobHost", "127.0.0.1", "--blobPort", ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -67,7 +67,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        Process process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
@@ -78,10 +78,11 @@ public sealed class AzuriteServer : IAsyncDisposable
         return server;
     }
 
-    async Task WaitUntilListeningAsync()
+    private async Task WaitUntilListeningAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        foreach (int port in new[] { BlobPort, QueuePort, TablePort })
+        // Generous: ./test.sh runs the test projects side by side, and on a busy 2-core machine Node can take over 30 s.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        foreach (var port in new[] { BlobPort, QueuePort, TablePort })
         {
             while (true)
             {
@@ -129,7 +130,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToArray();
         try
         {
-            foreach (TcpListener listener in listeners)
+            foreach (var listener in listeners)
             {
                 listener.Start();
             }
@@ -138,40 +139,10 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
         finally
         {
-            foreach (TcpListener listener in listeners)
+            foreach (var listener in listeners)
             {
                 listener.Stop();
             }
         }
     }
-}
-
-public static class RepositoryPaths
-{
-    /// <summary>The folder holding DockerVmFunctions.sln, found from the test assembly's location.</summary>
-    public static string Root { get; } = FindRoot();
-
-    static string FindRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DockerVmFunctions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        // Built with --artifacts-path outside the tree: fall back to where this source file was compiled from.
-        for (DirectoryInfo? dir = new(Path.GetDirectoryName(SourceFile())!); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "DockerVmFunctions.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (DockerVmFunctions.sln).");
-    }
-
-    static string SourceFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
 }

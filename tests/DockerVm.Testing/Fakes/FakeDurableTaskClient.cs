@@ -3,10 +3,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Converters;
 
-namespace DockerVm.Api.Tests.Fakes;
-
-/// <summary>One orchestration start as the code under test asked for it.</summary>
-public sealed record ScheduledOrchestration(string Name, string InstanceId, object? Input);
+namespace DockerVm.Testing;
 
 /// <summary>
 /// An in-memory <see cref="DurableTaskClient"/>: records every start, answers queries from what was started or seeded,
