@@ -12,6 +12,7 @@ using Azure.ResourceManager.Compute.Models;
 using Azure.ResourceManager.Resources;
 using Azure.ResourceManager.Resources.Models;
 using DockerVm.Emulator.Hosting;
+using DockerVm.Provisioning.Activities.Network;
 using DockerVm.Provisioning.Activities.Compute;
 using DockerVm.Provisioning.Activities.Docker;
 using DockerVm.Provisioning.Azure;
@@ -242,14 +243,8 @@ internal static class EmulatorBenchmark
             var tags = new Dictionary<string, string> { ["purpose"] = "benchmark" };
 
             var phase = Stopwatch.GetTimestamp();
-            var nsg = await PutNetworkAsync("networkSecurityGroups", names.NetworkSecurityGroup, tags, new
-            {
-                securityRules = new[]
-                {
-                    Rule("allow-ssh", 100, "22"),
-                    Rule("allow-docker-tls", 110, DockerPort.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                },
-            }, sku: null, cancellationToken);
+            var nsg = await PutNetworkAsync(
+                "networkSecurityGroups", names.NetworkSecurityGroup, tags, CreateNetworkSecurityGroup.BuildProperties(CallerCidrs, DockerPort), sku: null, cancellationToken);
             var ip = await PutNetworkAsync("publicIPAddresses", names.PublicIpAddress, tags, new
             {
                 publicIPAllocationMethod = "Static",
@@ -324,22 +319,6 @@ internal static class EmulatorBenchmark
                 samples.Add(elapsed);
             }
         }
-
-        private static object Rule(string name, int priority, string port) => new
-        {
-            name,
-            properties = new
-            {
-                priority,
-                direction = "Inbound",
-                access = "Allow",
-                protocol = "Tcp",
-                sourceAddressPrefixes = CallerCidrs,
-                sourcePortRange = "*",
-                destinationAddressPrefix = "*",
-                destinationPortRange = port,
-            },
-        };
 
         private async Task<GenericResource> PutNetworkAsync(
             string type, string name, IReadOnlyDictionary<string, string> tags, object properties, string? sku, CancellationToken cancellationToken)

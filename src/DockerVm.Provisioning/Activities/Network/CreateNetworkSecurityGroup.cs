@@ -24,17 +24,20 @@ public sealed class CreateNetworkSecurityGroup(ArmClient arm, IOptions<AzureOpti
     {
         ArgumentNullException.ThrowIfNull(input);
         var id = NetworkResources.Id(azure.Value.SubscriptionId, input.ResourceGroup, "networkSecurityGroups", input.Name);
-        var properties = new
-        {
-            securityRules = new[]
-            {
-                Rule("allow-ssh", 100, "22", input.AllowedSourceCidrs),
-                Rule("allow-docker-tls", 110, input.DockerPort.ToString(), input.AllowedSourceCidrs),
-            },
-        };
-        var nsg = await NetworkResources.PutAsync(arm, id, input.Location, input.Tags, properties);
+        var nsg = await NetworkResources.PutAsync(arm, id, input.Location, input.Tags, BuildProperties(input.AllowedSourceCidrs, input.DockerPort));
         return new CreateNetworkSecurityGroupOutput(nsg.Id.ToString());
     }
+
+    /// <summary>The NSG's <c>properties</c>: SSH and the Docker port inbound from <paramref name="sources"/> only (the
+    /// benchmark sends the same body).</summary>
+    public static object BuildProperties(IReadOnlyList<string> sources, int dockerPort) => new
+    {
+        securityRules = new[]
+        {
+            Rule("allow-ssh", 100, "22", sources),
+            Rule("allow-docker-tls", 110, dockerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), sources),
+        },
+    };
 
     private static object Rule(string name, int priority, string port, IReadOnlyList<string> sources) => new
     {
