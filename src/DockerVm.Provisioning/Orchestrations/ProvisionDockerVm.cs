@@ -148,7 +148,7 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
         LogFailed(logger, context.InstanceId, run.Step, code);
         context.SetCustomStatus(new WorkflowProgress(ProvisioningStep.Compensating));
         var deleted = new List<string>();
-        var leftovers = run.CreatedResourceIds;
+        IReadOnlyList<string> leftovers;
         try
         {
             await ResourceCleanup.DeleteResourcesAsync(context, run.CreatedResourceIds, run.Settings, deleted);

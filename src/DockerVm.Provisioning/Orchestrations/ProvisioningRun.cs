@@ -61,11 +61,7 @@ internal sealed partial class ProvisioningRun
     }
 
     /// <summary>Records a resource as this run's as soon as it exists, so compensation deletes it.</summary>
-    public string Created(string resourceId)
-    {
-        _created.Add(resourceId);
-        return resourceId;
-    }
+    public void Created(string resourceId) => _created.Add(resourceId);
 
     [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Instance {InstanceId}: step {Step}")]
     private static partial void LogStep(ILogger logger, string instanceId, ProvisioningStep step);

@@ -78,7 +78,8 @@ public sealed partial class StartDockerInstallation(ArmClient arm, SecretClient 
             }
 
             LogStarted(logger, context.InstanceId, input.Installer, input.VmResourceId, input.DockerPort);
-            return new StartDockerInstallationOutput($"{input.VmResourceId}/extensions/{DockerVmResourceNames.DockerExtension}");
+            return new StartDockerInstallationOutput(
+                new ResourceIdentifier(input.VmResourceId).AppendChildResource("extensions", DockerVmResourceNames.DockerExtension).ToString());
         });
     }
 
