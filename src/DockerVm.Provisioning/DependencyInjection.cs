@@ -13,6 +13,7 @@ using DockerVm.Provisioning.Certificates;
 using DockerVm.Provisioning.Configuration;
 using DockerVm.Provisioning.Orchestrations;
 using DockerVm.Provisioning.Requests;
+using DockerVm.Provisioning.Storage;
 using DockerVm.Provisioning.Telemetry;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,7 @@ public static class DependencyInjection
         services.AddDockerVmAzureClients();
         services.AddDockerVmCertificates();
         services.AddDockerVmCallbacks();
+        services.AddDockerVmStorage();
         services.TryAddSingleton<ProvisionRequestValidator>();
         services.TryAddSingleton<DockerVmService>();
         services.TryAddSingleton<QueueRequestHandler>();

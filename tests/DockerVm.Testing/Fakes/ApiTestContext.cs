@@ -1,6 +1,7 @@
 using System.Text;
 using DockerVm.Api;
 using DockerVm.Api.Http;
+using DockerVm.Provisioning.Storage;
 using DockerVm.ServiceDefaults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -26,6 +27,9 @@ public sealed class ApiTestContext : IAsyncDisposable
 
     public FakeDurableTaskClient Client { get; } = new();
 
+    /// <summary>The app's records (hosts, idempotency keys, webhook ids), in memory.</summary>
+    public InMemoryRecordStore Records => (InMemoryRecordStore)Services.GetRequiredService<IRecordStore>();
+
     public DockerVmHttpHandlers Handlers => Services.GetRequiredService<DockerVmHttpHandlers>();
 
     public static Dictionary<string, string?> DefaultSettings() => new()
@@ -45,7 +49,8 @@ public sealed class ApiTestContext : IAsyncDisposable
         var collection = new ServiceCollection()
             .AddSingleton<IConfiguration>(configuration)
             .AddLogging()
-            .AddSingleton<TimeProvider>(time);
+            .AddSingleton<TimeProvider>(time)
+            .AddSingleton<IRecordStore, InMemoryRecordStore>();
         collection.AddDockerVmApi();
         collection.AddDockerVmProblemDetails();
         services?.Invoke(collection);
