@@ -7,6 +7,7 @@ using DockerVm.Provisioning.Application;
 using DockerVm.Provisioning.Azure;
 using DockerVm.Provisioning.Configuration;
 using DockerVm.Provisioning.Orchestrations;
+using DockerVm.Provisioning.Storage;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,6 +39,28 @@ public sealed class DependencyInjectionTests
     }
 
     [Fact]
+    public void AddDockerVmProvisioning_NoStorage_FailsOptionsValidationNamingAzureWebJobsStorage()
+    {
+        using var provider = Build([]);
+
+        var ex = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<StorageOptions>>().Value);
+
+        Assert.Contains(ex.Failures, f => f.Contains("AzureWebJobsStorage", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddDockerVmProvisioning_IdentityBasedStorage_ReadsTheTableEndpointAndHubName()
+    {
+        using var provider = Build(new() { ["AzureWebJobsStorage:tableServiceUri"] = "https://st1.table.core.windows.net/", ["TaskHubName"] = "OtherHub" });
+
+        var options = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+
+        Assert.Equal(new Uri("https://st1.table.core.windows.net/"), options.TableServiceUri);
+        Assert.Null(options.ConnectionString);
+        Assert.Equal("OtherHub", options.TaskHubName);
+    }
+
+    [Fact]
     public void AddDockerVmProvisioning_UnknownCloud_FailsOptionsValidation()
     {
         using var provider = Build(new() { ["Azure:SubscriptionId"] = "s", ["Azure:KeyVaultUri"] = "https://v.vault.azure.net/", ["Azure:Cloud"] = "AzureGermanCloud" });
@@ -64,11 +87,13 @@ public sealed class DependencyInjectionTests
                 ["Azure:ResourceManagerEndpoint"] = "https://127.0.0.1:8443/",
                 ["Azure:PinnedCertificatePath"] = pem,
                 ["Provisioning:PollInterval"] = "00:00:01",
+                ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
             });
 
             Assert.Same(provider.GetRequiredService<ArmClient>(), provider.GetRequiredService<ArmClient>());
             Assert.Same(provider.GetRequiredService<SecretClient>(), provider.GetRequiredService<SecretClient>());
             Assert.NotNull(provider.GetRequiredService<DockerVmService>());
+            Assert.Same(provider.GetRequiredService<IRecordStore>(), provider.GetRequiredService<IRecordStore>());
             Assert.NotNull(provider.GetRequiredService<QueueRequestHandler>());
             Assert.Equal(TimeSpan.FromSeconds(1), provider.GetRequiredService<IOptions<ProvisioningOptions>>().Value.PollInterval);
             Assert.Equal("docker-vm-requests-poison", provider.GetRequiredService<IOptions<ProvisioningOptions>>().Value.PoisonQueueName);

@@ -75,18 +75,22 @@ public static class ApiProblems
         "Docker host not found.",
         $"No Docker host request has id '{id}'.");
 
+    /// <summary>The Docker host <paramref name="id"/> owns (or its state) does not allow the request; <c>instance</c>
+    /// and <c>instanceId</c> name the existing instance.</summary>
     public static ProblemHttpResult Conflict(string id, string detail) => Problem(
         StatusCodes.Status409Conflict,
         "The Docker host is not in a state that allows this.",
         detail,
-        instance: $"{DockerVmRoutes.Collection}/{Uri.EscapeDataString(id)}");
+        instance: DockerVmRoutes.StatusPath(id),
+        instanceId: id);
 
     /// <summary>Same idempotency key, different request: the first request wins and this one is refused.</summary>
     public static ProblemHttpResult IdempotencyKeyReused(string id) => Problem(
         StatusCodes.Status422UnprocessableEntity,
         "The idempotency key was already used for a different request.",
-        "Send the original request unchanged, or use a new Idempotency-Key.",
-        instance: $"{DockerVmRoutes.Collection}/{Uri.EscapeDataString(id)}");
+        $"The key was first used for the request of instance '{id}'. Send that request unchanged, or use a new Idempotency-Key.",
+        instance: DockerVmRoutes.StatusPath(id),
+        instanceId: id);
 
     public static ProblemHttpResult WebhookRejected(WebhookRejection rejection) => Problem(
         StatusCodes.Status401Unauthorized,
@@ -114,12 +118,18 @@ public static class ApiProblems
         string detail,
         IReadOnlyDictionary<string, FieldError[]>? errors = null,
         string? instance = null,
-        string? traceId = null)
+        string? traceId = null,
+        string? instanceId = null)
     {
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = instance };
         if (errors is not null)
         {
             problem.Extensions[ErrorsKey] = errors;
+        }
+
+        if (instanceId is not null)
+        {
+            problem.Extensions["instanceId"] = instanceId;
         }
 
         if (traceId is not null)

@@ -105,8 +105,8 @@ public sealed partial class DockerVmHttpHandlers(
 
     /// <summary>
     /// <c>POST /api/webhooks/docker-vms</c>: a Standard Webhooks request whose <c>data</c> is a provisioning request.
-    /// 401 unless signed, fresh and not replayed; then the same answers as <see cref="SubmitAsync"/>. Without an
-    /// idempotency key the <c>webhook-id</c> serves as one, so a sender's redelivery maps to the same instance.
+    /// 401 unless signed, fresh and not replayed; then the same answers as <see cref="SubmitAsync"/>, so a sender's
+    /// redelivery (under the same or a new <c>webhook-id</c>) maps to the same instance.
     /// </summary>
     public Task<IResult> ReceiveWebhookAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken) =>
         GuardAsync(request, async () =>
@@ -138,7 +138,7 @@ public sealed partial class DockerVmHttpHandlers(
 
             try
             {
-                return await SubmitWebhookAsync(request, payload, webhookId, client, cancellationToken);
+                return await SubmitWebhookAsync(request, payload, client, cancellationToken);
             }
             catch
             {
@@ -152,7 +152,7 @@ public sealed partial class DockerVmHttpHandlers(
     public static IResult GetOpenApiDocument() => TypedResults.Text(DockerVmOpenApi.Json, "application/json", Encoding.UTF8);
 
     private async Task<IResult> SubmitWebhookAsync(
-        HttpRequest request, string payload, string webhookId, DurableTaskClient client, CancellationToken cancellationToken)
+        HttpRequest request, string payload, DurableTaskClient client, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {
@@ -186,10 +186,9 @@ public sealed partial class DockerVmHttpHandlers(
             return ApiProblems.Validation(errors);
         }
 
-        // A webhook-id outside the idempotency key format would fail validation on a field the caller never sent.
-        var key = IdempotencyKey(request)
-            ?? (string.IsNullOrWhiteSpace(data.IdempotencyKey) && IdempotencyKeys.IsValid(webhookId) ? webhookId : null);
-        return ToResult(await service.SubmitAsync(client, data, key, cancellationToken));
+        // The webhook-id only guards against replays: a sender's redelivery under a new id is the same request for
+        // the same host, so the target rules answer it as a duplicate.
+        return ToResult(await service.SubmitAsync(client, data, IdempotencyKey(request), cancellationToken));
     }
 
     private static string? IdempotencyKey(HttpRequest request)
@@ -206,6 +205,9 @@ public sealed partial class DockerVmHttpHandlers(
         SubmitAccepted accepted => new LocatedResult<IResult>(
             TypedResults.Ok(new SubmitResponse(accepted.InstanceId, DockerVmRoutes.StatusPath(accepted.InstanceId), Duplicate: true)),
             DockerVmRoutes.StatusPath(accepted.InstanceId)),
+        SubmitRejected { Reason: SubmitRejected.Conflict, ExistingInstanceId: { } existing } rejected =>
+            ApiProblems.Conflict(existing, rejected.Errors[0].Message),
+        SubmitRejected { Reason: SubmitRejected.IdempotencyKeyReused, ExistingInstanceId: { } existing } => ApiProblems.IdempotencyKeyReused(existing),
         SubmitRejected rejected => ApiProblems.Validation(rejected.Errors),
         _ => throw new UnreachableException($"Unknown outcome {outcome.GetType().Name}."),
     };

@@ -41,8 +41,13 @@ public sealed record DockerVmSpec
 
     public required int CertificateValidityDays { get; init; }
 
-    /// <summary>Idempotency key given by the caller, or null; the instance id derives from it.</summary>
+    /// <summary>Idempotency key given by the caller, or null. It names the request, not the host: the instance id
+    /// derives from the target only.</summary>
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>The run that owns the target, as claimed in the app's host records when the request was accepted;
+    /// null in instances started before runs were claimed (those draw one from the orchestration context).</summary>
+    public string? RunId { get; init; }
 
     /// <summary>The service's workflow timing, taken when the request was accepted, so the orchestration needs no
     /// round trip to read it. Null in instances started before it travelled in the input: those read it through

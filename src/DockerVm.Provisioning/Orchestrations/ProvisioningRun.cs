@@ -22,8 +22,9 @@ internal sealed partial class ProvisioningRun
         Settings = settings;
         StartedAt = context.CurrentUtcDateTime;
 
-        // Distinguishes this run's callbacks from an earlier run under the same (reused) instance id; replay-safe.
-        RunId = context.NewGuid().ToString("N");
+        // Distinguishes this run's callbacks from an earlier run under the same (reused) instance id; replay-safe
+        // either way, since the choice depends on the input only.
+        RunId = spec.RunId ?? context.NewGuid().ToString("N");
         Names = new DockerVmResourceNames(spec.ResourceGroup, spec.Name);
         Tags = WorkflowTags.ForResource(spec.Tags, context.InstanceId);
         Retry = WorkflowSteps.TransientRetry(settings);

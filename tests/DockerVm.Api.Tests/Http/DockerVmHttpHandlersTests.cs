@@ -37,7 +37,7 @@ public sealed class DockerVmHttpHandlersTests : IAsyncLifetime
         Assert.Equal(202, response.StatusCode);
         var scheduled = Assert.Single(_api.Client.Scheduled);
         Assert.Equal(nameof(ProvisionDockerVm), scheduled.Name);
-        Assert.Equal(InstanceIds.ForProvisioning("rg-docker", "devbox1", null), scheduled.InstanceId);
+        Assert.Equal(InstanceIds.ForTarget("rg-docker", "devbox1"), scheduled.InstanceId);
         var spec = Assert.IsType<DockerVmSpec>(scheduled.Input);
         Assert.Equal("devbox1", spec.Name);
         Assert.Equal(["203.0.113.0/24"], spec.AllowedSourceCidrs);
@@ -53,7 +53,7 @@ public sealed class DockerVmHttpHandlersTests : IAsyncLifetime
         await SubmitAsync(TestRequests.ValidJson(), new Dictionary<string, string> { ["Idempotency-Key"] = "order-42" });
 
         var scheduled = Assert.Single(_api.Client.Scheduled);
-        Assert.Equal(InstanceIds.ForProvisioning("rg-docker", "devbox1", "order-42"), scheduled.InstanceId);
+        Assert.Equal(InstanceIds.ForTarget("rg-docker", "devbox1"), scheduled.InstanceId);
         Assert.Equal("order-42", Assert.IsType<DockerVmSpec>(scheduled.Input).IdempotencyKey);
     }
 
@@ -89,7 +89,7 @@ public sealed class DockerVmHttpHandlersTests : IAsyncLifetime
 
         await SubmitAsync(body.ToJsonString(), new Dictionary<string, string> { ["Idempotency-Key"] = "from-header" });
 
-        Assert.Equal(InstanceIds.ForProvisioning("rg-docker", "devbox1", "from-header"), Assert.Single(_api.Client.Scheduled).InstanceId);
+        Assert.Equal(InstanceIds.ForTarget("rg-docker", "devbox1"), Assert.Single(_api.Client.Scheduled).InstanceId);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class WebhookTests : IAsyncLifetime
         Assert.Equal(202, response.StatusCode);
         var scheduled = Assert.Single(_api.Client.Scheduled);
         Assert.Equal(nameof(ProvisionDockerVm), scheduled.Name);
-        Assert.Equal(InstanceIds.ForProvisioning("rg-docker", "devbox1", "msg_one"), scheduled.InstanceId);
+        Assert.Equal(InstanceIds.ForTarget("rg-docker", "devbox1"), scheduled.InstanceId);
         Assert.Equal($"/api/docker-vms/{scheduled.InstanceId}", response.Location);
     }
 

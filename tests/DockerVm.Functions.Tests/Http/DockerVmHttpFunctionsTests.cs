@@ -36,7 +36,7 @@ public sealed class DockerVmHttpFunctionsTests : IAsyncLifetime
         Assert.Equal(202, response.StatusCode);
         var scheduled = Assert.Single(_api.Client.Scheduled);
         Assert.Equal(nameof(ProvisionDockerVm), scheduled.Name);
-        Assert.Equal(InstanceIds.ForProvisioning("rg-docker", "fnbox", "ticket-7"), scheduled.InstanceId);
+        Assert.Equal(InstanceIds.ForTarget("rg-docker", "fnbox"), scheduled.InstanceId);
         var spec = Assert.IsType<DockerVmSpec>(scheduled.Input);
         Assert.Equal(("fnbox", "rg-docker", "westeurope"), (spec.Name, spec.ResourceGroup, spec.Location));
         Assert.Equal($"/api/docker-vms/{scheduled.InstanceId}", response.Location);
@@ -131,7 +131,7 @@ public sealed class DockerVmHttpFunctionsTests : IAsyncLifetime
 
         Assert.Equal(202, accepted.StatusCode);
         Assert.Equal(401, replayed.StatusCode);
-        Assert.Equal(InstanceIds.ForProvisioning("rg-docker", "devbox1", "msg_fn"), Assert.Single(_api.Client.Scheduled).InstanceId);
+        Assert.Equal(InstanceIds.ForTarget("rg-docker", "devbox1"), Assert.Single(_api.Client.Scheduled).InstanceId);
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed class ProvisionRequestQueueFunctionTests : IAsyncLifetime
         Assert.Null(output.PoisonMessage);
         var scheduled = Assert.Single(_api.Client.Scheduled);
         Assert.Equal(nameof(ProvisionDockerVm), scheduled.Name);
-        Assert.Equal(InstanceIds.ForProvisioning("rg-docker", "queuebox", "q-1"), scheduled.InstanceId);
+        Assert.Equal(InstanceIds.ForTarget("rg-docker", "queuebox"), scheduled.InstanceId);
         Assert.Equal("queuebox", Assert.IsType<DockerVmSpec>(scheduled.Input).Name);
     }
 

@@ -72,6 +72,8 @@ public sealed class RequestQueueListenerTests(AzuriteFixture fixture)
         var queues = new RequestQueues(Options.Create(new TaskHubStorageOptions { AzureWebJobsStorage = fixture.Azurite.ConnectionString }), provisioning);
         var service = new DockerVmService(
             new ProvisionRequestValidator(Options.Create(new CallbackOptions()), NullLogger<ProvisionRequestValidator>.Instance),
+            new InMemoryRecordStore(),
+            TimeProvider.System,
             Options.Create(new AzureOptions { SubscriptionId = "3fa85f64-5717-4562-b3fc-2c963f66afa6" }),
             provisioning,
             NullLogger<DockerVmService>.Instance);

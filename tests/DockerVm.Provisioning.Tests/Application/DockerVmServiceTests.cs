@@ -68,7 +68,7 @@ public sealed class DockerVmServiceTests
         var withHeader = Assert.IsType<SubmitAccepted>(
             await host.Service.SubmitAsync(host.Client, Request(idempotencyKey: "body-key"), "header-key", CancellationToken.None));
 
-        Assert.Equal(InstanceIds.ForProvisioning("rg-docker", "dockerhost1", "header-key"), withHeader.InstanceId);
+        Assert.Equal(InstanceIds.ForTarget("rg-docker", "dockerhost1"), withHeader.InstanceId);
         await host.WaitAsync(withHeader.InstanceId);
     }
 

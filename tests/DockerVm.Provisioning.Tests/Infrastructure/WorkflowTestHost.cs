@@ -6,6 +6,8 @@ using DockerVm.Provisioning.Configuration;
 using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Orchestrations;
 using DockerVm.Provisioning.Requests;
+using DockerVm.Provisioning.Storage;
+using DockerVm.Testing;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -69,6 +71,8 @@ internal sealed class WorkflowTestHost : IAsyncDisposable
                     services.AddSingleton(Options.Create(new AzureOptions { SubscriptionId = FakeAzure.SubscriptionId, KeyVaultUri = new Uri(FakeAzure.VaultUri) }));
                     services.AddSingleton(Options.Create(callbacks ?? new CallbackOptions()));
                     services.AddSingleton<ProvisionRequestValidator>();
+                    services.AddSingleton(TimeProvider.System);
+                    services.AddSingleton<IRecordStore, InMemoryRecordStore>();
                     services.AddSingleton<DockerVmService>();
                     services.AddSingleton<QueueRequestHandler>();
                 },

@@ -7,8 +7,10 @@ using DockerVm.Emulator.Hosting;
 using DockerVm.Provisioning.Activities.Certificates;
 using DockerVm.Provisioning.Application;
 using DockerVm.Provisioning.Contracts;
+using DockerVm.Provisioning.Storage;
 using DockerVm.Provisioning.Tests.Application;
 using DockerVm.Provisioning.Tests.Infrastructure;
+using DockerVm.Testing;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
@@ -152,6 +154,9 @@ public sealed class EmulatorWorkflowTests(EmulatorFixture fixture, ITestOutputHe
             ["Provisioning:TransientRetryFirstInterval"] = "00:00:00.100",
             ["Provisioning:VmReadyTimeout"] = "00:00:30",
             ["Provisioning:ExtensionReadyTimeout"] = "00:00:30",
+
+            // Validated on start like in a host; the records themselves stay in memory here.
+            ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
         };
         foreach (var (key, value) in overrides ?? [])
         {
@@ -167,6 +172,7 @@ public sealed class EmulatorWorkflowTests(EmulatorFixture fixture, ITestOutputHe
                 ConfigureServices = services =>
                 {
                     services.AddSingleton<IConfiguration>(configuration);
+                    services.AddSingleton<IRecordStore, InMemoryRecordStore>();
                     services.AddDockerVmProvisioning();
                 },
             });

@@ -1,52 +1,45 @@
 using System.Text.RegularExpressions;
 using DockerVm.Provisioning.Requests;
+using DockerVm.Provisioning.Tests.Infrastructure;
 
 namespace DockerVm.Provisioning.Tests.Requests;
 
 public sealed partial class InstanceIdsTests
 {
     [Fact]
-    public void ForProvisioning_SameIdempotencyKey_SameId()
+    public void ForProvisioning_SameTargetUnderDifferentIdempotencyKeys_SameId()
     {
-        var first = InstanceIds.ForProvisioning("rg-a", "vm1", "order-42");
-        var second = InstanceIds.ForProvisioning("rg-b", "vm2", "order-42");
+        var spec = TestSpecs.Spec() with { IdempotencyKey = "order-42" };
 
-        Assert.Equal(first, second);
-        Assert.StartsWith("dockervm-k-", first, StringComparison.Ordinal);
-        Assert.DoesNotContain("order", first, StringComparison.Ordinal);
+        Assert.Equal(InstanceIds.ForProvisioning(spec), InstanceIds.ForProvisioning(spec with { IdempotencyKey = "order-43" }));
+        Assert.Equal(InstanceIds.ForProvisioning(spec), InstanceIds.ForProvisioning(spec with { IdempotencyKey = null }));
+        Assert.DoesNotContain("order", InstanceIds.ForProvisioning(spec), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ForProvisioning_DifferentIdempotencyKeys_DifferentIds()
+    public void ForTarget_ReadableAndCaseInsensitive()
     {
-        Assert.NotEqual(InstanceIds.ForProvisioning("rg", "vm1", "Order-42"), InstanceIds.ForProvisioning("rg", "vm1", "order-42"));
+        Assert.Equal("dockervm-vm1.rg-docker", InstanceIds.ForTarget("RG-Docker", "vm1"));
+        Assert.Equal(InstanceIds.ForTarget("rg-docker", "vm1"), InstanceIds.ForTarget("RG-DOCKER", "vm1"));
     }
 
     [Fact]
-    public void ForProvisioning_NoKey_ReadableAndCaseInsensitive()
+    public void ForTarget_HyphenatedNames_DoNotCollide()
     {
-        Assert.Equal("dockervm-vm1.rg-docker", InstanceIds.ForProvisioning("RG-Docker", "vm1", null));
-        Assert.Equal(InstanceIds.ForProvisioning("rg-docker", "vm1", null), InstanceIds.ForProvisioning("RG-DOCKER", "vm1", null));
-    }
-
-    [Fact]
-    public void ForProvisioning_HyphenatedNames_DoNotCollide()
-    {
-        Assert.NotEqual(InstanceIds.ForProvisioning("a-b", "c1x", null), InstanceIds.ForProvisioning("a", "b-c1x", null));
+        Assert.NotEqual(InstanceIds.ForTarget("a-b", "c1x"), InstanceIds.ForTarget("a", "b-c1x"));
     }
 
     [Theory]
-    [InlineData("rg(prod)", "vm1", null)]
-    [InlineData("rg-ünïcode", "vm1", null)]
-    [InlineData("rg", "vm1", "key:with.all_chars-1")]
-    [InlineData("rg.with.dots", "vm1", null)]
-    public void ForProvisioning_AnyValidInput_IsShortUrlSafeAndStable(string rg, string name, string? key)
+    [InlineData("rg(prod)", "vm1")]
+    [InlineData("rg-ünïcode", "vm1")]
+    [InlineData("rg.with.dots", "vm1")]
+    public void ForTarget_AnyValidInput_IsShortUrlSafeAndStable(string rg, string name)
     {
-        var id = InstanceIds.ForProvisioning(rg, name, key);
+        var id = InstanceIds.ForTarget(rg, name);
 
         Assert.Matches(UrlSafe(), id);
         Assert.True(id.Length <= 160, id);
-        Assert.Equal(id, InstanceIds.ForProvisioning(rg, name, key));
+        Assert.Equal(id, InstanceIds.ForTarget(rg, name));
     }
 
     [GeneratedRegex("^dockervm-[a-z0-9._-]+$")]

@@ -14,6 +14,7 @@ public sealed class FakeDurableTaskClient() : DurableTaskClient("fake")
     private readonly ConcurrentDictionary<string, OrchestrationMetadata> _instances = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<ScheduledOrchestration> _scheduled = new();
     private int _failedCalls;
+    private Exception? _scheduleFailure;
 
     public IReadOnlyList<ScheduledOrchestration> Scheduled => [.. _scheduled];
 
@@ -22,6 +23,13 @@ public sealed class FakeDurableTaskClient() : DurableTaskClient("fake")
 
     /// <summary>How many calls <see cref="FailWith"/> fails before the task hub recovers; <c>null</c>: every call.</summary>
     public int? FailingCalls { get; set; }
+
+    /// <summary>When set, the next schedule call throws it (the task hub refused the start) and clears it.</summary>
+    public Exception? FailNextScheduleWith
+    {
+        get => Volatile.Read(ref _scheduleFailure);
+        set => Volatile.Write(ref _scheduleFailure, value);
+    }
 
     public DateTimeOffset Now { get; set; } = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
 
@@ -47,6 +55,11 @@ public sealed class FakeDurableTaskClient() : DurableTaskClient("fake")
         TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default)
     {
         ThrowIfFailing();
+        if (Interlocked.Exchange(ref _scheduleFailure, null) is { } scheduleFailure)
+        {
+            throw scheduleFailure;
+        }
+
         var instanceId = options?.InstanceId ?? Guid.NewGuid().ToString("N");
         if (_instances.TryGetValue(instanceId, out var existing) && !existing.IsCompleted)
         {

@@ -9,6 +9,9 @@ namespace DockerVm.Testing;
 /// <summary>Request bodies as a caller would send them.</summary>
 public static class TestRequests
 {
+    /// <summary>One key for every request of a test run, so building the same request twice gives the same body.</summary>
+    public static readonly string SshPublicKey = Ed25519PublicKey();
+
     public static JsonObject Valid(string name = "devbox1") => new()
     {
         ["name"] = name,
@@ -16,7 +19,7 @@ public static class TestRequests
         ["location"] = "westeurope",
         ["vmSize"] = "Standard_D2s_v5",
         ["adminUsername"] = "azureuser",
-        ["sshPublicKey"] = Ed25519PublicKey(),
+        ["sshPublicKey"] = SshPublicKey,
         ["allowedSourceCidrs"] = new JsonArray("203.0.113.0/24"),
     };
 
