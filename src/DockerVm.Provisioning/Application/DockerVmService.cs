@@ -148,7 +148,19 @@ public sealed partial class DockerVmService(
         ArgumentException.ThrowIfNullOrEmpty(instanceId);
 
         var provisioning = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct);
-        if (provisioning is null || provisioning.Name != nameof(ProvisionDockerVm))
+        if (provisioning is not { Name: nameof(ProvisionDockerVm) } || provisioning.IsCompleted)
+        {
+            // A run accepted a moment ago may not be visible yet (or may be about to replace a finished one): a
+            // caller following the Location of a duplicate answer must not see 404 or the old run's end.
+            var claim = await records.GetAsync<HostClaim>(RecordTables.Hosts, instanceId, ct);
+            if (claim is { Value: var owner } && time.GetUtcNow() - owner.ClaimedAt < ClaimGrace
+                && owner.RunId != (provisioning?.ReadInputAs<DockerVmSpec>()?.RunId ?? string.Empty))
+            {
+                return new DockerVmStatus { InstanceId = instanceId, State = DockerVmState.Pending, CreatedAt = owner.ClaimedAt, LastUpdatedAt = owner.ClaimedAt };
+            }
+        }
+
+        if (provisioning is not { Name: nameof(ProvisionDockerVm) })
         {
             return null;
         }

@@ -204,6 +204,22 @@ public sealed class TargetOwnershipTests
         Assert.Single(api.Client.Scheduled);
     }
 
+    [Fact]
+    public async Task Get_RunClaimedButNotYetVisible_ShowsPendingUntilTheGraceEnds()
+    {
+        await using var api = ApiTestContext.Create();
+        var service = api.Services.GetRequiredService<DockerVmService>();
+        var instanceId = InstanceIds.ForTarget("rg-docker", "dockerhost1");
+        await api.Records.TryCreateAsync(RecordTables.Hosts, instanceId, new HostClaim { RunId = "r1", Fingerprint = "f", ClaimedAt = api.Time.GetUtcNow() }, default);
+
+        var whileScheduling = await service.GetAsync(api.Client, instanceId, default);
+        api.Time.Advance(DockerVmService.ClaimGrace);
+        var afterGrace = await service.GetAsync(api.Client, instanceId, default);
+
+        Assert.Equal(DockerVmState.Pending, whileScheduling!.State);
+        Assert.Null(afterGrace);
+    }
+
     private static ProvisionDockerVmRequest SameAs(Contracts.DockerVmSpec spec) => DockerVmServiceTests.Request(spec.Name) with
     {
         ResourceGroup = spec.ResourceGroup,
