@@ -131,7 +131,7 @@ public sealed class DockerVmHttpFunctionsTests : IAsyncLifetime
 
         Assert.Equal(202, accepted.StatusCode);
         Assert.Equal(401, replayed.StatusCode);
-        Assert.Equal(InstanceIds.ForProvisioning("rg-docker", "devbox1", "msg_fn"), Assert.Single(_api.Client.Scheduled).InstanceId);
+        Assert.Equal(InstanceIds.ForProvisioning("rg-docker", "devbox1", null), Assert.Single(_api.Client.Scheduled).InstanceId);
     }
 
     [Fact]
