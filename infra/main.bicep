@@ -43,6 +43,10 @@ param taskHubName string = 'DockerVmHub'
 @description('Queue that carries provisioning requests; "<name>-poison" is created beside it.')
 param requestQueueName string = 'docker-vm-requests'
 
+@description('Key Vault version of webhook-signing-secret that senders may still sign with during a rotation (azd env DOCKERVM_WEBHOOK_PREVIOUS_SECRET_VERSION); empty otherwise.')
+@maxLength(32)
+param webhookPreviousSigningSecretVersion string = ''
+
 @secure()
 @description('Random material for the default callback signing key; a fresh value per deployment, used only when the secrets are first created.')
 param callbackSigningKeySeed string = '${newGuid()}${newGuid()}'
@@ -262,6 +266,7 @@ module api 'app/function-app.bicep' = {
     keyVaultUri: keyVault.outputs.vaultUri
     callbackSigningKeySecretUri: signingSecrets.outputs.callbackSigningKeySecretUri
     webhookSigningSecretUri: signingSecrets.outputs.webhookSigningSecretUri
+    webhookPreviousSigningSecretVersion: webhookPreviousSigningSecretVersion
     requestQueueName: requestQueueName
   }
 }

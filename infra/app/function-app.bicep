@@ -53,6 +53,10 @@ param callbackSigningKeySecretUri string
 @description('Versionless URI of the inbound webhook secret.')
 param webhookSigningSecretUri string
 
+@description('Version of the inbound webhook secret that is being rotated out, accepted beside the current one; empty when no rotation is under way.')
+@maxLength(32)
+param webhookPreviousSigningSecretVersion string = ''
+
 @description('Name of the provisioning request queue (Provisioning:RequestQueueName).')
 param requestQueueName string
 
@@ -138,6 +142,8 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       Provisioning__PollInterval: '00:00:15'
       Callbacks__SigningKeys__default: '@Microsoft.KeyVault(SecretUri=${callbackSigningKeySecretUri})'
       Webhooks__SigningSecret: '@Microsoft.KeyVault(SecretUri=${webhookSigningSecretUri})'
+      // That version pinned during a rotation; without one the reference is the current secret again (the app accepts one secret).
+      Webhooks__PreviousSigningSecret: '@Microsoft.KeyVault(SecretUri=${webhookSigningSecretUri}${webhookPreviousSigningSecretVersion})'
     }
   }
 

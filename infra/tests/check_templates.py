@@ -58,7 +58,7 @@ FORBIDDEN_APP_SETTINGS = {
     "APPINSIGHTS_INSTRUMENTATIONKEY",
 }
 # Settings that hold secrets: they must be Key Vault references, never values.
-SECRET_APP_SETTINGS = ("Callbacks__SigningKeys__", "Webhooks__SigningSecret")
+SECRET_APP_SETTINGS = ("Callbacks__SigningKeys__", "Webhooks__SigningSecret", "Webhooks__PreviousSigningSecret")
 
 # Least privilege, as a snapshot: module (deployment name) -> the only roles it may grant.
 EXPECTED_ROLES = {

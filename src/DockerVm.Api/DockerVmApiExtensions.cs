@@ -26,13 +26,7 @@ public static class DockerVmApiExtensions
         services.AddDockerVmProvisioning();
         services.ConfigureHttpJsonOptions(o => ApiJson.ConfigureResponses(o.SerializerOptions));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddDistributedMemoryCache();
-        services.TryAddSingleton<IWebhookReplayStore, DistributedCacheWebhookReplayStore>();
-        services.AddOptions<InboundWebhookOptions>()
-            .BindConfiguration(InboundWebhookOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.TryAddSingleton<InboundWebhookVerifier>();
+        services.AddDockerVmWebhooks();
         services.TryAddSingleton<DockerVmHttpHandlers>();
         return services;
     }

@@ -105,8 +105,8 @@ public sealed partial class DockerVmHttpHandlers(
 
     /// <summary>
     /// <c>POST /api/webhooks/docker-vms</c>: a Standard Webhooks request whose <c>data</c> is a provisioning request.
-    /// 401 unless signed, fresh and not replayed; then the same answers as <see cref="SubmitAsync"/>, so a sender's
-    /// redelivery (under the same or a new <c>webhook-id</c>) maps to the same instance.
+    /// 401 unless signed, fresh and not replayed; then the same answers as <see cref="SubmitAsync"/>, with the same
+    /// idempotency rules (the <c>webhook-id</c> is not an idempotency key: it only guards against replays).
     /// </summary>
     public Task<IResult> ReceiveWebhookAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken) =>
         GuardAsync(request, async () =>
@@ -131,28 +131,33 @@ public sealed partial class DockerVmHttpHandlers(
             }
 
             var verification = await webhookVerifier.VerifyAsync(payload, request.Headers, cancellationToken);
-            if (!verification.IsVerified || verification.WebhookId is not { } webhookId)
+            if (!verification.IsVerified)
             {
                 return ApiProblems.WebhookRejected(verification.Rejection);
             }
 
+            // Only an accepted request (2xx, a duplicate included) uses its webhook-id up; after a 4xx or a failure the
+            // sender may fix the request and retry under the same id, and the retry is verified again.
+            var accepted = false;
             try
             {
-                return await SubmitWebhookAsync(request, payload, client, cancellationToken);
+                var result = await SubmitWebhookAsync(request, payload, client, cancellationToken);
+                accepted = result is IStatusCodeHttpResult { StatusCode: >= 200 and < 300 };
+                return result;
             }
-            catch
+            finally
             {
-                // Nothing was accepted: let the sender's retry of this id through.
-                await webhookVerifier.ReleaseAsync(webhookId, CancellationToken.None);
-                throw;
+                if (!accepted)
+                {
+                    await webhookVerifier.ReleaseAsync(verification, CancellationToken.None);
+                }
             }
         });
 
     /// <summary><c>GET /api/openapi.json</c>: the checked-in OpenAPI document.</summary>
     public static IResult GetOpenApiDocument() => TypedResults.Text(DockerVmOpenApi.Json, "application/json", Encoding.UTF8);
 
-    private async Task<IResult> SubmitWebhookAsync(
-        HttpRequest request, string payload, DurableTaskClient client, CancellationToken cancellationToken)
+    private async Task<IResult> SubmitWebhookAsync(HttpRequest request, string payload, DurableTaskClient client, CancellationToken cancellationToken)
     {
         if (!request.HasJsonContentType())
         {
@@ -186,8 +191,7 @@ public sealed partial class DockerVmHttpHandlers(
             return ApiProblems.Validation(errors);
         }
 
-        // The webhook-id only guards against replays: a sender's redelivery under a new id is the same request for
-        // the same host, so the target rules answer it as a duplicate.
+        // Not the webhook-id as a fallback key: a sender's redelivery under a new id must find the first request.
         return ToResult(await service.SubmitAsync(client, data, IdempotencyKey(request), cancellationToken));
     }
 

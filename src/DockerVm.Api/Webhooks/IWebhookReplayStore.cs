@@ -1,11 +1,17 @@
 namespace DockerVm.Api.Webhooks;
 
-/// <summary>Remembers the <c>webhook-id</c>s already accepted, so that a captured request cannot be replayed.</summary>
+/// <summary>
+/// Remembers the <c>webhook-id</c>s taken by verified requests, so that a captured request cannot be replayed. It must
+/// be shared by every instance of the app: a replay may land on any of them.
+/// </summary>
 public interface IWebhookReplayStore
 {
-    /// <summary>Records <paramref name="webhookId"/> for <paramref name="timeToLive"/>; false when it was already recorded.</summary>
-    Task<bool> TryRememberAsync(string webhookId, TimeSpan timeToLive, CancellationToken cancellationToken);
+    /// <summary>
+    /// Takes <paramref name="webhookId"/> until <paramref name="expiresAt"/> (after which its timestamp can no longer pass
+    /// the window); null when a request holds it already and it has not expired.
+    /// </summary>
+    Task<WebhookIdReservation?> TryReserveAsync(string webhookId, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 
-    /// <summary>Forgets an id whose request could not be processed, so that the sender's retry is accepted.</summary>
-    Task ForgetAsync(string webhookId, CancellationToken cancellationToken);
+    /// <summary>Gives back an id whose request was not accepted, so that the sender's retry is verified again; false when it was no longer held.</summary>
+    Task<bool> ReleaseAsync(WebhookIdReservation reservation, CancellationToken cancellationToken);
 }

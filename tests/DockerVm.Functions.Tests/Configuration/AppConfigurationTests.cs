@@ -47,6 +47,7 @@ public sealed partial class AppConfigurationTests
     [InlineData("Callbacks__SigningKeys__default")]
     [InlineData("Callbacks__AllowedLocalHosts__0")]
     [InlineData("Webhooks__SigningSecret")]
+    [InlineData("Webhooks__PreviousSigningSecret")]
     [InlineData("IDENTITY_ENDPOINT")]
     [InlineData("IDENTITY_HEADER")]
     public void SampleSettings_ListEveryKeyTheAppReads(string key) => Assert.True(SampleValues().ContainsKey(key), key);
