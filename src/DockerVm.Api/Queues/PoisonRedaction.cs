@@ -36,7 +36,8 @@ internal static partial class PoisonRedaction
                 Write(writer, document.RootElement, "$", redactions);
             }
 
-            result = Encoding.UTF8.GetString(buffer.ToArray());
+            // Nothing to remove: keep the exact text (the rewrite would normalize escapes and spacing).
+            result = redactions.Count == 0 ? text : Encoding.UTF8.GetString(buffer.ToArray());
         }
         catch (JsonException)
         {
