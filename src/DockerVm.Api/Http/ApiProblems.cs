@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DockerVm.Api.Webhooks;
 using DockerVm.Provisioning.Requests;
 using Microsoft.AspNetCore.Http;
@@ -29,23 +28,29 @@ public static class ApiProblems
             byField);
     }
 
-    /// <summary>A body that is not JSON or does not fit the contract; names the JSON path that failed.</summary>
-    public static ProblemHttpResult MalformedJson(JsonException exception)
+    /// <summary>A body the request reader refused: not JSON (400), not the contract (400, every field at fault), empty
+    /// (400) or too large (413).</summary>
+    public static ProblemHttpResult UnreadableBody(RequestReadFailure failure, IReadOnlyList<ValidationError> errors)
     {
-        ArgumentNullException.ThrowIfNull(exception);
-        var path = string.IsNullOrEmpty(exception.Path) ? "$" : exception.Path;
-        var field = RequestFieldPath.FromJsonPath(path, root: "$");
-        var where = exception.LineNumber is { } line
-            ? $" (line {line + 1}, position {exception.BytePositionInLine + 1})"
-            : string.Empty;
+        ArgumentNullException.ThrowIfNull(errors);
+        if (failure == RequestReadFailure.Empty)
+        {
+            return EmptyBody();
+        }
 
-        // The exception message may quote type names; the problem says only where and what kind of fault.
-        var message = $"The value at {path}{where} is not valid JSON or has the wrong type.";
+        if (failure == RequestReadFailure.TooLarge)
+        {
+            return Problem(StatusCodes.Status413PayloadTooLarge, "The request body is too large.", $"At most {RequestJson.MaxBytes} bytes are accepted.");
+        }
+
+        var first = errors.Count > 0 ? errors[0].Message : "The request body could not be read.";
         return Problem(
             StatusCodes.Status400BadRequest,
-            "The request body is not valid JSON.",
-            message,
-            new Dictionary<string, FieldError[]>(StringComparer.Ordinal) { [field] = [new FieldError(ValidationRules.JsonSyntax, message)] });
+            failure == RequestReadFailure.Syntax ? "The request body is not valid JSON." : "The request body does not match the request contract.",
+            errors.Count > 1 ? $"{first} ({errors.Count - 1} more in errors.)" : first,
+            errors
+                .GroupBy(e => e.Field, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(e => new FieldError(e.Rule, e.Message)).ToArray(), StringComparer.Ordinal));
     }
 
     public static ProblemHttpResult EmptyBody() => Problem(
@@ -69,6 +74,11 @@ public static class ApiProblems
         "The query is invalid.",
         message,
         new Dictionary<string, FieldError[]>(StringComparer.Ordinal) { [parameter] = [new FieldError(rule, message)] });
+
+    public static ProblemHttpResult InvalidContinuationToken() => InvalidQuery(
+        "continuationToken",
+        "continuation-token",
+        "continuationToken is not a token this API issued (or it was altered); start from the first page, or pass the 'next' link of the previous page unchanged.");
 
     public static ProblemHttpResult NotFound(string id) => Problem(
         StatusCodes.Status404NotFound,

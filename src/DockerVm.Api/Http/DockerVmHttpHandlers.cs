@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using DockerVm.Api.OpenApi;
 using DockerVm.Api.Webhooks;
 using DockerVm.Provisioning.Application;
@@ -33,28 +32,19 @@ public sealed partial class DockerVmHttpHandlers(
     public Task<IResult> SubmitAsync(HttpRequest request, DurableTaskClient client, CancellationToken cancellationToken) =>
         GuardAsync(request, async () =>
         {
-            if (!request.HasJsonContentType())
+            if (!ApiMediaTypes.IsJson(request.ContentType))
             {
                 return ApiProblems.UnsupportedMediaType(request.ContentType);
             }
 
-            ProvisionDockerVmRequest? body;
-            try
+            var read = await RequestReader.ReadAsync<ProvisionDockerVmRequest>(request.Body, cancellationToken);
+            if (!read.IsRead)
             {
-                body = await JsonSerializer.DeserializeAsync<ProvisionDockerVmRequest>(request.Body, ApiJson.RequestOptions, cancellationToken);
-            }
-            catch (JsonException ex)
-            {
-                LogMalformedJson(logger, ex.Path);
-                return ApiProblems.MalformedJson(ex);
+                LogUnreadableBody(logger, read.Failure, read.Errors.Count);
+                return ApiProblems.UnreadableBody(read.Failure, read.Errors);
             }
 
-            if (body is null)
-            {
-                return ApiProblems.EmptyBody();
-            }
-
-            var outcome = await service.SubmitAsync(client, body, IdempotencyKey(request), cancellationToken);
+            var outcome = await service.SubmitAsync(client, read.Value, IdempotencyKey(request), cancellationToken);
             return ToResult(outcome);
         });
 
@@ -77,14 +67,22 @@ public sealed partial class DockerVmHttpHandlers(
                 return ApiProblems.InvalidQuery("pageSize", "range", $"pageSize must be an integer from 1 to {MaxPageSize}.");
             }
 
+            // Only tokens this API issued reach the backend: a garbage or altered one would list an empty or wrong page.
             string? token = request.Query["continuationToken"];
-            var page = await service.ListAsync(client, string.IsNullOrEmpty(token) ? null : token, pageSize, cancellationToken);
-            var next = page.ContinuationToken is null
+            string? backendToken = null;
+            if (!string.IsNullOrEmpty(token) && !ContinuationTokens.TryUnwrap(token, out backendToken))
+            {
+                return ApiProblems.InvalidContinuationToken();
+            }
+
+            var page = await service.ListAsync(client, backendToken, pageSize, cancellationToken);
+            var continuation = page.ContinuationToken is null ? null : ContinuationTokens.Wrap(page.ContinuationToken);
+            var next = continuation is null
                 ? null
                 : string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{DockerVmRoutes.Collection}?pageSize={pageSize}&continuationToken={Uri.EscapeDataString(page.ContinuationToken)}");
-            return TypedResults.Ok(new DockerVmListResponse(page.Items, page.ContinuationToken, next));
+                    $"{DockerVmRoutes.Collection}?pageSize={pageSize}&continuationToken={Uri.EscapeDataString(continuation)}");
+            return TypedResults.Ok(new DockerVmListResponse(page.Items, continuation, next));
         });
 
     /// <summary><c>DELETE /api/docker-vms/{id}</c>: 202 when deprovisioning is scheduled (or already was); 404; 409.</summary>
@@ -159,21 +157,19 @@ public sealed partial class DockerVmHttpHandlers(
 
     private async Task<IResult> SubmitWebhookAsync(HttpRequest request, string payload, DurableTaskClient client, CancellationToken cancellationToken)
     {
-        if (!request.HasJsonContentType())
+        if (!ApiMediaTypes.IsJson(request.ContentType))
         {
             return ApiProblems.UnsupportedMediaType(request.ContentType);
         }
 
-        InboundWebhookPayload? envelope;
-        try
+        var read = RequestReader.Read<InboundWebhookPayload>(payload);
+        if (!read.IsRead)
         {
-            envelope = JsonSerializer.Deserialize<InboundWebhookPayload>(payload, ApiJson.RequestOptions);
+            LogUnreadableBody(logger, read.Failure, read.Errors.Count);
+            return ApiProblems.UnreadableBody(read.Failure, read.Errors);
         }
-        catch (JsonException ex)
-        {
-            LogMalformedJson(logger, ex.Path);
-            return ApiProblems.MalformedJson(ex);
-        }
+
+        var envelope = read.Value;
 
         List<ValidationError> errors = [];
         if (envelope?.Type != InboundWebhookPayload.ProvisionRequestedType)
@@ -230,8 +226,8 @@ public sealed partial class DockerVmHttpHandlers(
         }
     }
 
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Request body is not valid JSON at {JsonPath}")]
-    private static partial void LogMalformedJson(ILogger logger, string? jsonPath);
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Request body refused: {Failure} ({ErrorCount} errors)")]
+    private static partial void LogUnreadableBody(ILogger logger, RequestReadFailure failure, int errorCount);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Unexpected error handling {Method} {Path} (trace {TraceId})")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, PathString path, string traceId);

@@ -99,16 +99,14 @@ internal sealed partial class RequestQueueListener(
         if (message.DequeueCount >= settings.MaxDequeueCount)
         {
             LogRetriesExhausted(logger, message.MessageId, message.DequeueCount, error.GetType().Name);
-            var record = new QueuePoisonRecord
-            {
-                Reason = RetriesExhaustedReason,
-                Errors = [new ValidationError(string.Empty, "processing-failed", $"{error.GetType().Name}: {error.Message}")],
-                OriginalMessage = text,
-                MessageId = message.MessageId,
-                DequeueCount = message.DequeueCount,
-                InsertedOn = message.InsertedOn,
-                RejectedAt = timeProvider.GetUtcNow(),
-            };
+            var record = QueuePoisonRecord.Create(
+                RetriesExhaustedReason,
+                [new ValidationError(RequestFieldPath.Root, "processing-failed", $"{error.GetType().Name}: {error.Message}")],
+                text,
+                message.MessageId,
+                message.DequeueCount,
+                message.InsertedOn,
+                timeProvider.GetUtcNow());
             await MoveToPoisonAsync(queue, poison, message, record, ct).ConfigureAwait(false);
             return;
         }

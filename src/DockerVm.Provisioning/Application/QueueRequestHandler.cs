@@ -1,4 +1,3 @@
-using System.Text.Json;
 using DockerVm.Provisioning.Requests;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -6,9 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace DockerVm.Provisioning.Application;
 
 /// <summary>
-/// Turns one queue message (a JSON <see cref="ProvisionDockerVmRequest"/>) into a submission. A message that can
-/// never succeed (malformed JSON, invalid request) is <see cref="SubmitRejected"/>, so the host can drop or
-/// dead-letter it instead of retrying; infrastructure failures throw, so the queue retries the message.
+/// Turns one queue message (a JSON <see cref="ProvisionDockerVmRequest"/>) into a submission. The message is read by
+/// the same <see cref="RequestReader"/> as the HTTP body, so unknown, case-variant or duplicate members and numbers in
+/// strings are refused here too. A message that can never succeed (not the contract, or an invalid request) is
+/// <see cref="SubmitRejected"/>, so the host can dead-letter it instead of retrying; infrastructure failures throw, so
+/// the queue retries the message.
 /// </summary>
 public sealed partial class QueueRequestHandler(DockerVmService service, ILogger<QueueRequestHandler> logger)
 {
@@ -16,28 +17,16 @@ public sealed partial class QueueRequestHandler(DockerVmService service, ILogger
     {
         ArgumentNullException.ThrowIfNull(client);
 
-        ProvisionDockerVmRequest? request;
-        try
+        var read = RequestReader.Read<ProvisionDockerVmRequest>(messageText);
+        if (!read.IsRead)
         {
-            request = JsonSerializer.Deserialize<ProvisionDockerVmRequest>(messageText ?? "", JsonSerializerOptions.Web);
-        }
-        catch (JsonException ex)
-        {
-            var field = RequestFieldPath.FromJsonPath(ex.Path);
-            LogMalformed(logger, field, ex.LineNumber, ex.BytePositionInLine);
-            return new SubmitRejected(SubmitRejected.MalformedJson,
-                [new ValidationError(field, ValidationRules.JsonSyntax, $"The message is not a valid request: {ex.Message}")]);
+            LogUnreadable(logger, read.Failure, read.Errors.Count, string.Join(',', read.Errors.Select(e => e.Rule).Distinct()));
+            return new SubmitRejected(SubmitRejected.MalformedJson, read.Errors);
         }
 
-        if (request is null)
-        {
-            return new SubmitRejected(SubmitRejected.MalformedJson,
-                [new ValidationError("", ValidationRules.JsonSyntax, "The message is not a JSON object.")]);
-        }
-
-        return await service.SubmitAsync(client, request, idempotencyKeyHeader: null, ct);
+        return await service.SubmitAsync(client, read.Value, idempotencyKeyHeader: null, ct);
     }
 
-    [LoggerMessage(EventId = 2410, Level = LogLevel.Warning, Message = "Queue message rejected: malformed JSON at '{Field}' (line {Line}, byte {BytePosition})")]
-    private static partial void LogMalformed(ILogger logger, string field, long? line, long? bytePosition);
+    [LoggerMessage(EventId = 2410, Level = LogLevel.Warning, Message = "Queue message rejected: {Failure} ({ErrorCount} errors, rules {Rules})")]
+    private static partial void LogUnreadable(ILogger logger, RequestReadFailure failure, int errorCount, string rules);
 }

@@ -26,17 +26,18 @@ public sealed record ProvisionDockerVmRequest
     /// <summary>OpenSSH public key (ssh-ed25519, ecdsa-sha2-*, or ssh-rsa of at least 2048 bits). Passwords are never accepted.</summary>
     public string? SshPublicKey { get; init; }
 
-    /// <summary>Who may reach SSH and the Docker port. Required.</summary>
+    /// <summary>Who may reach SSH and the Docker port: IPv4 networks or addresses. Required.</summary>
     public IReadOnlyList<string>? AllowedSourceCidrs { get; init; }
 
-    /// <summary>Explicit opt-in needed before <c>0.0.0.0/0</c> is accepted in <see cref="AllowedSourceCidrs"/>.</summary>
+    /// <summary>Explicit opt-in needed before <see cref="AllowedSourceCidrs"/> may cover more than one /8 together
+    /// (<c>0.0.0.0/0</c>, <c>*</c>, <c>Internet</c>, or narrower networks adding up to more).</summary>
     public bool AllowAnySource { get; init; }
 
     public int? DockerPort { get; init; }
 
     public DockerInstaller? Installer { get; init; }
 
-    /// <summary>dockerd flags; null means the hardened defaults.</summary>
+    /// <summary>dockerd flags from an allow-list, added after the hardened defaults (which always apply).</summary>
     public IReadOnlyList<string>? DaemonOptions { get; init; }
 
     public IReadOnlyDictionary<string, string>? Tags { get; init; }

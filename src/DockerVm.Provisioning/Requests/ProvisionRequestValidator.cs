@@ -35,7 +35,8 @@ public sealed partial class ProvisionRequestValidator(IOptions<CallbackOptions> 
     /// <summary>Current Ubuntu LTS from Canonical.</summary>
     public static VmImageReference DefaultImage { get; } = new("Canonical", "ubuntu-24_04-lts", "server", "latest");
 
-    /// <summary>Hardened dockerd defaults: remapped user namespaces, no privilege escalation, containers survive daemon restarts, no inter-container traffic.</summary>
+    /// <summary>Hardened dockerd defaults, always set: remapped user namespaces, no privilege escalation, containers
+    /// survive daemon restarts, no inter-container traffic. A request's <c>daemonOptions</c> are added after them.</summary>
     public static IReadOnlyList<string> DefaultDaemonOptions { get; } =
         ["--userns-remap=default", "--no-new-privileges", "--live-restore", "--icc=false"];
 
@@ -48,12 +49,6 @@ public sealed partial class ProvisionRequestValidator(IOptions<CallbackOptions> 
         "sql", "support", "support_388945a0", "sys", "test2", "test3", "user4", "user5",
         "bin", "daemon", "games", "lp", "mail", "man", "news", "nobody", "proxy", "sshd", "sync", "syslog", "uucp",
         "www-data", "docker", "dockremap", "ubuntu");
-
-    // The workflow owns how dockerd listens and which certificates it uses; these would disable TLS or add a second,
-    // possibly unauthenticated, listener.
-    private static readonly FrozenSet<string> ForbiddenDaemonFlags = FrozenSet.Create(
-        StringComparer.Ordinal,
-        "-H", "--host", "--tls", "--tlsverify", "--tlscacert", "--tlscert", "--tlskey", "--config-file");
 
     private static readonly SearchValues<char> ForbiddenTagNameChars = SearchValues.Create("<>%&\\?/");
 
@@ -274,16 +269,19 @@ public sealed partial class ProvisionRequestValidator(IOptions<CallbackOptions> 
             fail("allowedSourceCidrs", ValidationRules.CidrListTooLong, $"At most {MaxAllowedSourceCidrs} source networks are allowed.");
         }
 
+        var allEntriesValid = true;
         for (var i = 0; i < cidrs.Count; i++)
         {
             var value = cidrs[i]?.Trim();
             if (string.IsNullOrEmpty(value))
             {
                 fail($"allowedSourceCidrs[{i}]", ValidationRules.Required, "Empty entry.");
+                allEntriesValid = false;
             }
             else if (SourceCidrCheck.Check(value, allowAnySource) is { } problem)
             {
                 fail($"allowedSourceCidrs[{i}]", problem.Rule, problem.Message);
+                allEntriesValid = false;
             }
             else
             {
@@ -295,12 +293,24 @@ public sealed partial class ProvisionRequestValidator(IOptions<CallbackOptions> 
             }
         }
 
+        // The rule is about the address space reached, not the spelling: ["0.0.0.0/1", "128.0.0.0/1"] is all of IPv4.
+        if (allEntriesValid && !allowAnySource)
+        {
+            var covered = SourceCidrCheck.CoveredAddresses(accepted.Select(SourceCidrCheck.Range));
+            if (covered > SourceCidrCheck.MaxAddressesWithoutOptIn)
+            {
+                fail("allowedSourceCidrs", ValidationRules.CidrTooBroad, SourceCidrCheck.TooBroadMessage(covered));
+            }
+        }
+
         return accepted;
     }
 
+    /// <summary>The hardened defaults always come first; the request's options, parsed like dockerd parses them and
+    /// checked against the allow-list, follow in canonical form.</summary>
     private static IReadOnlyList<string> ValidateDaemonOptions(IReadOnlyList<string>? options, Action<string, string, string> fail)
     {
-        if (options is null)
+        if (options is null || options.Count == 0)
         {
             return DefaultDaemonOptions;
         }
@@ -308,27 +318,10 @@ public sealed partial class ProvisionRequestValidator(IOptions<CallbackOptions> 
         if (options.Count > MaxDaemonOptions)
         {
             fail("daemonOptions", ValidationRules.DaemonOptionsTooMany, $"At most {MaxDaemonOptions} daemon options are allowed.");
+            return DefaultDaemonOptions;
         }
 
-        for (var i = 0; i < options.Count; i++)
-        {
-            var option = options[i];
-
-            // Options end up on a dockerd command line in a systemd unit: a strict shape keeps shell and unit syntax out.
-            if (option is null || !DaemonOptionPattern().IsMatch(option))
-            {
-                fail($"daemonOptions[{i}]", ValidationRules.DaemonOptionFormat, "A daemon option is one flag like '--flag' or '--flag=value' (letters, digits and . _ : / , = @ + - in the value).");
-                continue;
-            }
-
-            var flag = option.Split('=', 2)[0];
-            if (ForbiddenDaemonFlags.Contains(flag) || (flag.StartsWith("-H", StringComparison.Ordinal) && !flag.StartsWith("--", StringComparison.Ordinal)))
-            {
-                fail($"daemonOptions[{i}]", ValidationRules.DaemonOptionForbidden, $"'{flag}' is managed by the workflow: dockerd always listens only with --tlsverify on the Docker port with the issued certificates.");
-            }
-        }
-
-        return [.. options];
+        return [.. DefaultDaemonOptions, .. DaemonOptionsParser.Parse(options, fail)];
     }
 
     private static Dictionary<string, string> ValidateTags(IReadOnlyDictionary<string, string>? tags, Action<string, string, string> fail)
@@ -461,7 +454,4 @@ public sealed partial class ProvisionRequestValidator(IOptions<CallbackOptions> 
 
     [GeneratedRegex("^[a-z_][a-z0-9_-]{0,31}$")]
     private static partial Regex LinuxUsernamePattern();
-
-    [GeneratedRegex("^--?[A-Za-z][A-Za-z0-9-]{0,63}(=[A-Za-z0-9._:/,=@+-]{0,200})?$")]
-    private static partial Regex DaemonOptionPattern();
 }

@@ -147,23 +147,103 @@ public sealed class DockerVmHttpHandlersTests : IAsyncLifetime
 
         Assert.Equal(400, response.StatusCode);
         Assert.Contains("allowedSourceCidr", response.Json.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(ValidationRules.UnknownField, response.Json.GetProperty("errors").GetProperty("allowedSourceCidr")[0].GetProperty("rule").GetString());
+        Assert.Empty(_api.Client.Scheduled);
+    }
+
+    [Fact]
+    public async Task Submit_NumberInString_Returns400NamingDockerPort()
+    {
+        var body = TestRequests.Valid();
+        body["dockerPort"] = "2377";
+
+        var response = await SubmitAsync(body.ToJsonString());
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("application/problem+json", response.ContentType);
+        Assert.Equal(ValidationRules.JsonSyntax, response.Json.GetProperty("errors").GetProperty("dockerPort")[0].GetProperty("rule").GetString());
+        Assert.Empty(_api.Client.Scheduled);
+    }
+
+    [Fact]
+    public async Task Submit_CaseVariantPropertyName_Returns400NamingIt()
+    {
+        var body = TestRequests.Valid();
+        body.Remove("name");
+        body["Name"] = "devbox1";
+
+        var response = await SubmitAsync(body.ToJsonString());
+
+        Assert.Equal(400, response.StatusCode);
+        var error = response.Json.GetProperty("errors").GetProperty("Name")[0];
+        Assert.Equal(ValidationRules.UnknownField, error.GetProperty("rule").GetString());
+        Assert.Contains("did you mean 'name'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Empty(_api.Client.Scheduled);
+    }
+
+    [Fact]
+    public async Task Submit_DuplicateKey_Returns400NamingIt()
+    {
+        var json = TestRequests.ValidJson().TrimEnd('}') + ",\"name\":\"otherbox\"}";
+
+        var response = await SubmitAsync(json);
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal(ValidationRules.DuplicateField, response.Json.GetProperty("errors").GetProperty("name")[0].GetProperty("rule").GetString());
+        Assert.Empty(_api.Client.Scheduled);
+    }
+
+    [Fact]
+    public async Task Submit_SeveralContractFaults_Returns400WithEveryField()
+    {
+        var body = TestRequests.Valid();
+        body["bogus"] = 1;
+        body["dockerPort"] = "2376";
+        body["tags"] = new JsonObject { ["env"] = 1 };
+
+        var response = await SubmitAsync(body.ToJsonString());
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("The request body does not match the request contract.", response.Json.GetProperty("title").GetString());
+        var errors = response.Json.GetProperty("errors");
+        Assert.Equal(["bogus", "dockerPort", "tags.env"], errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Submit_BodyOverTheLimit_Returns413()
+    {
+        var body = TestRequests.Valid();
+        body["tags"] = new JsonObject { ["big"] = new string('x', RequestJson.MaxBytes) };
+
+        var response = await SubmitAsync(body.ToJsonString());
+
+        Assert.Equal(413, response.StatusCode);
         Assert.Empty(_api.Client.Scheduled);
     }
 
     [Theory]
+    [InlineData("application/json")]
     [InlineData("application/json; charset=utf-8")]
-    [InlineData("application/cloudevents+json")]
-    public async Task Submit_JsonOrJsonSuffixContentType_IsAccepted(string contentType)
+    [InlineData("Application/JSON; Charset=\"UTF-8\"")]
+    public async Task Submit_ApplicationJson_IsAccepted(string contentType)
     {
         var response = await SubmitAsync(TestRequests.ValidJson(), contentType: contentType);
 
         Assert.Equal(202, response.StatusCode);
     }
 
-    [Fact]
-    public async Task Submit_NotJsonContentType_Returns415()
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("application/cloudevents+json")]
+    [InlineData("application/merge-patch+json")]
+    [InlineData("text/json")]
+    [InlineData("application/json; charset=iso-8859-1")]
+    [InlineData("application/json; odata=verbose")]
+    [InlineData("application/jsonx")]
+    [InlineData(null)]
+    public async Task Submit_AnyOtherContentType_Returns415(string? contentType)
     {
-        var response = await SubmitAsync(TestRequests.ValidJson(), contentType: "application/x-www-form-urlencoded");
+        var response = await SubmitAsync(TestRequests.ValidJson(), contentType: contentType);
 
         Assert.Equal(415, response.StatusCode);
         Assert.Equal("application/problem+json", response.ContentType);
@@ -257,6 +337,66 @@ public sealed class DockerVmHttpHandlersTests : IAsyncLifetime
         var second = await CallAsync(r => _api.Handlers.ListAsync(r, _api.Client, default), "GET", DockerVmRoutes.Collection, next[next.IndexOf('?', StringComparison.Ordinal)..]);
         Assert.Equal(1, second.Json.GetProperty("items").GetArrayLength());
         Assert.False(second.Json.TryGetProperty("next", out _));
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("dockervm-vm2.rg-docker")]
+    [InlineData("v1.")]
+    [InlineData("v1.ZG9ja2Vydm0tdm0y")]
+    [InlineData("v1.ZG9ja2Vydm0tdm0y.AAAAAAAAAAAAAAAA")]
+    [InlineData("v1.!!!.!!!")]
+    public async Task List_GarbageContinuationToken_Returns400NamingIt(string token)
+    {
+        var response = await CallAsync(r => _api.Handlers.ListAsync(r, _api.Client, default), "GET", DockerVmRoutes.Collection,
+            "?continuationToken=" + Uri.EscapeDataString(token));
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("application/problem+json", response.ContentType);
+        Assert.Equal("continuation-token", response.Json.GetProperty("errors").GetProperty("continuationToken")[0].GetProperty("rule").GetString());
+    }
+
+    [Fact]
+    public async Task List_TamperedContinuationToken_Returns400()
+    {
+        foreach (var name in new[] { "vm1", "vm2", "vm3" })
+        {
+            await SubmitAsync(TestRequests.ValidJson(name));
+        }
+
+        var first = await CallAsync(r => _api.Handlers.ListAsync(r, _api.Client, default), "GET", DockerVmRoutes.Collection, "?pageSize=1");
+        var token = first.Json.GetProperty("continuationToken").GetString()!;
+        var payload = token.Split('.')[1];
+        var other = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("dockervm-vm3.rg-docker")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var tampered = token.Replace(payload, other, StringComparison.Ordinal);
+
+        var response = await CallAsync(r => _api.Handlers.ListAsync(r, _api.Client, default), "GET", DockerVmRoutes.Collection,
+            "?pageSize=1&continuationToken=" + Uri.EscapeDataString(tampered));
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("continuation-token", response.Json.GetProperty("errors").GetProperty("continuationToken")[0].GetProperty("rule").GetString());
+    }
+
+    [Fact]
+    public async Task List_FollowingEveryNextLink_ListsEachInstanceOnce()
+    {
+        var names = Enumerable.Range(1, 5).Select(i => $"vm{i}").ToArray();
+        foreach (var name in names)
+        {
+            await SubmitAsync(TestRequests.ValidJson(name));
+        }
+
+        var seen = new List<string>();
+        var next = (string?)(DockerVmRoutes.Collection + "?pageSize=2");
+        while (next is not null)
+        {
+            var page = await CallAsync(r => _api.Handlers.ListAsync(r, _api.Client, default), "GET", DockerVmRoutes.Collection, next[next.IndexOf('?', StringComparison.Ordinal)..]);
+            Assert.Equal(200, page.StatusCode);
+            seen.AddRange(page.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()!));
+            next = page.Json.TryGetProperty("next", out var link) ? link.GetString() : null;
+        }
+
+        Assert.Equal(names, seen.Order(StringComparer.Ordinal));
     }
 
     [Theory]

@@ -1,5 +1,7 @@
 using System.IO.Compression;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -13,8 +15,10 @@ namespace DockerVm.EndToEnd.Tests.Infrastructure;
 /// </summary>
 public static class KeyMaterialScanner
 {
-    /// <summary>"PRIVATE KEY" of a PEM, and base64 of "-----BEGIN PRIVATE" / "-----BEGIN EC PRIVATE" / "-----BEGIN RSA PRIVATE" as in protected settings.</summary>
-    private static readonly string[] PemMarkers = ["PRIVATE KEY", "LS0tLS1CRUdJTiBQUklWQVRF", "LS0tLS1CRUdJTiBFQyBQUklWQVRF", "LS0tLS1CRUdJTiBSU0EgUFJJVkFUR"];
+    /// <summary>"PRIVATE KEY" of a PEM, base64 of "-----BEGIN PRIVATE" / "-----BEGIN EC PRIVATE" / "-----BEGIN RSA PRIVATE" as in
+    /// protected settings, and the OpenSSH private key magic "openssh-key-v1" (as text and in base64).</summary>
+    private static readonly string[] PemMarkers =
+        ["PRIVATE KEY", "LS0tLS1CRUdJTiBQUklWQVRF", "LS0tLS1CRUdJTiBFQyBQUklWQVRF", "LS0tLS1CRUdJTiBSU0EgUFJJVkFUR", "openssh-key-v1", "b3BlbnNzaC1rZXktdjE"];
 
     /// <summary>Where key material was found ("table x/pk/rk", "log host.log", …); empty when the stack is clean.</summary>
     public static async Task<IReadOnlyList<string>> FindAsync(LocalStackFixture stack)
@@ -54,6 +58,7 @@ public static class KeyMaterialScanner
         }
 
         // Peeking leaves the hosts' messages alone; in-flight (invisible) ones end up in the history table anyway.
+        // Poison queues (refused request messages, with what they carried) are read the same way, JSON strings decoded.
         var queues = new QueueServiceClient(stack.Azurite.ConnectionString);
         await foreach (var queue in queues.GetQueuesAsync())
         {
@@ -88,8 +93,12 @@ public static class KeyMaterialScanner
         return findings;
     }
 
-    /// <summary>The text itself and, when the whole text is base64 (queue messages, protected values), what it decodes to.</summary>
-    private static IEnumerable<string> Readings(string text)
+    /// <summary>
+    /// The text itself; when the whole text is base64 (queue messages, protected values), what it decodes to; and when it
+    /// is JSON, every string in it read the same way (a poison record's <c>originalMessage</c> is JSON inside a JSON string,
+    /// where escapes such as <c>\u002B</c> would hide a marker from a plain text search).
+    /// </summary>
+    private static IEnumerable<string> Readings(string text, int depth = 0)
     {
         yield return text;
         if (text.Length >= 16 && text.Length % 4 == 0 && text.Length < 4_000_000)
@@ -100,7 +109,36 @@ public static class KeyMaterialScanner
                 yield return Decode(buffer.AsSpan(0, written).ToArray());
             }
         }
+
+        if (depth < 3 && text.TrimStart() is ['{' or '[', ..])
+        {
+            JsonNode? node;
+            try
+            {
+                node = JsonNode.Parse(text);
+            }
+            catch (JsonException)
+            {
+                yield break;
+            }
+
+            foreach (var value in Strings(node))
+            {
+                foreach (var reading in Readings(value, depth + 1))
+                {
+                    yield return reading;
+                }
+            }
+        }
     }
+
+    private static IEnumerable<string> Strings(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => Strings(p.Value).Prepend(p.Key)),
+        JsonArray a => a.SelectMany(Strings),
+        JsonValue v when v.TryGetValue<string>(out var s) => [s],
+        _ => [],
+    };
 
     /// <summary>Large Durable Task payloads are stored gzip-compressed.</summary>
     private static string Decode(byte[] content)

