@@ -188,8 +188,15 @@ public sealed partial class DockerVmHttpHandlers(
         }
 
         // Not the webhook-id as a fallback key: a sender's redelivery under a new id must find the first request.
-        return ToResult(await service.SubmitAsync(client, data, IdempotencyKey(request), cancellationToken));
+        // Fields are named from the document's root, as the reader names them: the request is under "data".
+        var outcome = await service.SubmitAsync(client, data, IdempotencyKey(request), cancellationToken);
+        return ToResult(outcome is SubmitRejected rejected ? WithinData(rejected) : outcome);
     }
+
+    private static SubmitRejected WithinData(SubmitRejected rejected) => rejected with
+    {
+        Errors = [.. rejected.Errors.Select(e => e with { Field = e.Field is "" or "$" ? "data" : "data." + e.Field })],
+    };
 
     private static string? IdempotencyKey(HttpRequest request)
     {

@@ -346,7 +346,7 @@ public sealed class WebhookTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Webhook_InvalidRequestInData_Returns400WithFieldErrors()
+    public async Task Webhook_InvalidRequestInData_Returns400NamingTheFieldFromTheDocumentRoot()
     {
         var data = TestRequests.Valid();
         data["sshPublicKey"] = "not a key";
@@ -355,7 +355,7 @@ public sealed class WebhookTests : IAsyncLifetime
         var response = await PostAsync(payload, Signed(payload));
 
         Assert.Equal(400, response.StatusCode);
-        Assert.True(response.Json.GetProperty("errors").TryGetProperty("sshPublicKey", out _));
+        Assert.True(response.Json.GetProperty("errors").TryGetProperty("data.sshPublicKey", out _));
         Assert.Empty(_api.Client.Scheduled);
     }
 
