@@ -2,34 +2,38 @@
 # DockerVmFunctions on one machine: Azurite (storage), the Azure emulator (ARM, Key Vault, managed identity,
 # Docker daemons) and the local host (the HTTP API, the request queue and the durable workflow), all on loopback.
 #
-#   ./run.sh               serve the API on http://127.0.0.1:7071/api until Ctrl-C, with curl examples
-#   ./run.sh demo          provision a sample Docker host through the API, use it, deprovision it, exit 0
-#   ./run.sh demo --keep   the same, but keep the stack and the Docker host running until Ctrl-C
+#   ./run.sh                  serve the API on http://127.0.0.1:7071/api until Ctrl-C, with curl examples
+#   ./run.sh demo             provision a sample Docker host through the API, use it, deprovision it, exit 0
+#   ./run.sh demo --keep      the same, but keep the stack and the Docker host running until Ctrl-C
+#   ./run.sh [demo] --fresh   start from empty storage and an empty emulator (otherwise both carry over)
 #
-# Installs what it needs (Azurite from package.json, NuGet packages), keeps its data and logs under .local/,
+# State carries over between runs: Azurite's data (task hub, queues) and the emulator's state file (resources,
+# Key Vault secrets, public IPs, Docker daemons) under .local/. A crashed local host is restarted (log: "restart N").
+# Installs what it needs (Azurite from package.json, NuGet packages), keeps data and logs (owner-only) under .local/,
 # and stops everything it started when it exits. Ports can be moved with AZURITE_BLOB_PORT, AZURITE_QUEUE_PORT,
-# AZURITE_TABLE_PORT, EMULATOR_PORT, API_PORT and CALLBACK_PORT.
+# AZURITE_TABLE_PORT, EMULATOR_PORT, API_PORT and CALLBACK_PORT; DOCKERVM_LOCAL_DIR moves .local/, and
+# DOCKERVM_BIN_DIR=<dir> runs DockerVm.Emulator.dll and DockerVm.LocalHost.dll from <dir> without building.
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$PWD
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 
 mode=serve
 keep=false
-case "${1:-}" in
-  "" | serve) ;;
-  demo)
-    mode=demo
-    case "${2:-}" in
-      "") ;;
-      --keep) keep=true ;;
-      *) usage >&2; exit 2 ;;
-    esac ;;
-  -h | --help) usage; exit 0 ;;
-  *) usage >&2; exit 2 ;;
-esac
+fresh=false
+for arg in "$@"; do
+  case "$arg" in
+    serve) ;;
+    demo) mode=demo ;;
+    --keep) keep=true ;;
+    --fresh) fresh=true ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+done
+if [ "$keep" = true ] && [ "$mode" != demo ]; then usage >&2; exit 2; fi
 
 blob_port=${AZURITE_BLOB_PORT:-10000}
 queue_port=${AZURITE_QUEUE_PORT:-10001}
@@ -38,10 +42,20 @@ emulator_port=${EMULATOR_PORT:-8443}
 api_port=${API_PORT:-7071}
 callback_port=${CALLBACK_PORT:-7072}
 
-state=$root/.local
+state=${DOCKERVM_LOCAL_DIR:-$root/.local}
+mkdir -p "$state"
+state=$(cd "$state" && pwd)
 logs=$state/logs
 emulator_cert=$state/emulator/tls-cert.pem
+emulator_state=$state/emulator/state.json
+control_secret_file=$state/emulator/control-secret
+identity_header_file=$state/emulator/identity-header
+host_pid_file=$state/localhost.pid
 mkdir -p "$logs" "$state/emulator"
+# Owner-only: the logs, Azurite's data (orchestration inputs), the emulator's state (Key Vault values, extension
+# settings) and the secret files are nobody else's business. Earlier runs' logs were created world-readable.
+chmod 700 "$state" "$logs" "$state/emulator"
+find "$logs" -type f -exec chmod 600 {} +
 
 fail() { printf '\nrun.sh: %s\n' "$*" >&2; exit 1; }
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
@@ -61,6 +75,8 @@ cleanup() {
       for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
       kill -KILL "$pid" 2>/dev/null || true
     done
+    # The supervisor stops the host it runs; should it have been killed first, the host must not outlive us.
+    if [ -f "$host_pid_file" ]; then kill -KILL "$(cat "$host_pid_file")" 2>/dev/null || true; rm -f "$host_pid_file"; fi
   fi
   exit "$status"
 }
@@ -90,8 +106,8 @@ for port in "$blob_port" "$queue_port" "$table_port" "$emulator_port" "$api_port
   port_free "$port" || fail "port $port on 127.0.0.1 is in use (another ./run.sh?); stop it or set the *_PORT variables"
 done
 
-say "installing and building (Azurite via npm, NuGet restore, Release build)"
 if [ ! -x node_modules/.bin/azurite ]; then
+  say "installing Azurite (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 # DOCKERVM_ARTIFACTS=<dir> builds outside the tree (dotnet --artifacts-path), e.g. while another build runs.
@@ -104,13 +120,26 @@ else
   emulator_dll=$root/src/DockerVm.Emulator/bin/Release/net10.0/DockerVm.Emulator.dll
   host_dll=$root/src/DockerVm.LocalHost/bin/Release/net10.0/DockerVm.LocalHost.dll
 fi
-dotnet build src/DockerVm.Emulator "${build_args[@]}" >"$logs/build.log" 2>&1 || { cat "$logs/build.log" >&2; fail "building the emulator failed"; }
-dotnet build src/DockerVm.LocalHost "${build_args[@]}" >"$logs/build.log" 2>&1 || { cat "$logs/build.log" >&2; fail "building the local host failed"; }
+if [ -n "${DOCKERVM_BIN_DIR:-}" ]; then
+  emulator_dll=$DOCKERVM_BIN_DIR/DockerVm.Emulator.dll
+  host_dll=$DOCKERVM_BIN_DIR/DockerVm.LocalHost.dll
+  [ -f "$emulator_dll" ] && [ -f "$host_dll" ] || fail "DOCKERVM_BIN_DIR=$DOCKERVM_BIN_DIR holds no DockerVm.Emulator.dll and DockerVm.LocalHost.dll"
+else
+  say "building (NuGet restore, Release build)"
+  dotnet build src/DockerVm.Emulator "${build_args[@]}" >"$logs/build.log" 2>&1 || { cat "$logs/build.log" >&2; fail "building the emulator failed"; }
+  dotnet build src/DockerVm.LocalHost "${build_args[@]}" >"$logs/build.log" 2>&1 || { cat "$logs/build.log" >&2; fail "building the local host failed"; }
+fi
+
+# Everything the stack writes from here on (data, logs, secret files) is owner-only.
+umask 077
+if [ "$fresh" = true ]; then
+  say "starting afresh: removing Azurite's data, the emulator's state and the Docker client certificates"
+  rm -rf "$state/azurite" "$emulator_state" "$state/docker" "$state/demo"
+fi
 
 # --- 2. Azurite -----------------------------------------------------------------------------------------------
-say "starting Azurite (blob $blob_port, queue $queue_port, table $table_port; data in .local/azurite)"
-# The emulator keeps Azure's state in memory, so the task hub starts afresh too: no statuses of VMs that are gone.
-rm -rf "$state/azurite"
+say "starting Azurite (blob $blob_port, queue $queue_port, table $table_port; data in ${state#"$root"/}/azurite)"
+# Kept across runs, like the emulator's state: orchestrations of an earlier run carry on where they stopped.
 node_modules/.bin/azurite --silent --location "$state/azurite" --skipApiVersionCheck --loose --disableTelemetry \
   --blobHost 127.0.0.1 --blobPort "$blob_port" --queueHost 127.0.0.1 --queuePort "$queue_port" \
   --tableHost 127.0.0.1 --tablePort "$table_port" >"$logs/azurite.log" 2>&1 &
@@ -121,13 +150,15 @@ done
 
 # --- 3. the Azure emulator ------------------------------------------------------------------------------------
 say "starting the Azure emulator on https://127.0.0.1:$emulator_port (ARM, Key Vault, managed identity, Docker daemons)"
-rm -f "$emulator_cert"
-identity_header=$(openssl rand -hex 16)
-dotnet "$emulator_dll" --port "$emulator_port" --cert-path "$emulator_cert" --identity-header "$identity_header" \
+rm -f "$emulator_cert" "$control_secret_file" "$identity_header_file"
+# The emulator writes its identity header and control secret to owner-only files (never to its log or command line).
+dotnet "$emulator_dll" --port "$emulator_port" --cert-path "$emulator_cert" --state-path "$emulator_state" \
+  --identity-header-path "$identity_header_file" --control-secret-path "$control_secret_file" \
   >"$logs/emulator.log" 2>&1 &
 started $! emulator
 wait_until 60 "the emulator" "${pids[-1]}" \
-  curl -sf --cacert "$emulator_cert" "https://127.0.0.1:$emulator_port/_emulator/counters"
+  curl -sf --cacert "$emulator_cert" "https://127.0.0.1:$emulator_port/_emulator/health"
+identity_header=$(cat "$identity_header_file")
 
 # --- 4. the local host ----------------------------------------------------------------------------------------
 # Settings come from local.settings.json (or the sample), exactly as the Functions app reads them; only the
@@ -138,16 +169,44 @@ export Azure__KeyVaultUri="https://127.0.0.1:$emulator_port/"
 export Azure__PinnedCertificatePath=$emulator_cert
 export IDENTITY_ENDPOINT="https://127.0.0.1:$emulator_port/msi/token"
 export IDENTITY_HEADER=$identity_header
-# A fresh callback signing secret per run, shared with the demo's callback receiver only.
-export Callbacks__SigningKeys__default="whsec_$(openssl rand -base64 32)"
+# A fresh callback signing secret per run (unless the caller set one), shared with the demo's callback receiver only.
+export Callbacks__SigningKeys__default="${Callbacks__SigningKeys__default:-whsec_$(openssl rand -base64 32)}"
 export ASPNETCORE_URLS="http://127.0.0.1:$api_port"
 api="http://127.0.0.1:$api_port/api"
 
-say "starting the local host on $api (log: .local/logs/localhost.log)"
-dotnet "$host_dll" >"$logs/localhost.log" 2>&1 &
+# Runs the local host and starts it again when it dies (a crash, kill -9), with a back-off: work it had taken comes
+# back to the new process from the task hub. Gives up after 5 crashes in a row that each came within 30 s of a start.
+supervise_host() {
+  local child=0 restarts=0 quick=0 delay=1 since rc
+  trap '[ "$child" -gt 0 ] && kill -TERM "$child" 2>/dev/null; wait "$child" 2>/dev/null; rm -f "$host_pid_file"; exit 0' TERM INT
+  : >"$logs/localhost.log"
+  while :; do
+    since=$(date +%s)
+    dotnet "$host_dll" >>"$logs/localhost.log" 2>&1 &
+    child=$!
+    echo "$child" >"$host_pid_file"
+    rc=0
+    wait "$child" || rc=$?
+    if [ $(($(date +%s) - since)) -ge 30 ]; then quick=0 delay=1; else quick=$((quick + 1)); fi
+    if [ "$quick" -ge 5 ]; then
+      printf '%s run.sh: the local host exited with status %s 5 times in a row right after starting; giving up\n' \
+        "$(date +%T)" "$rc" | tee -a "$logs/localhost.log" >&2
+      rm -f "$host_pid_file"
+      exit 1
+    fi
+    restarts=$((restarts + 1))
+    printf '%s run.sh: the local host (pid %s) exited with status %s; restart %d in %ds\n' \
+      "$(date +%T)" "$child" "$rc" "$restarts" "$delay" | tee -a "$logs/localhost.log"
+    sleep "$delay" &
+    wait $! || true # interruptible, so that stopping the stack is not held up by the back-off
+    delay=$((delay * 2 > 30 ? 30 : delay * 2))
+  done
+}
+
+say "starting the local host on $api (log: ${logs#"$root"/}/localhost.log; restarted if it crashes)"
+supervise_host &
 started $! "local host"
-host_pid=${pids[-1]}
-wait_until 90 "the local host" "$host_pid" curl -sf "$api/docker-vms"
+wait_until 90 "the local host" "${pids[-1]}" curl -sf "$api/docker-vms"
 
 if [ "$mode" = serve ]; then
   cat <<EOF
@@ -163,8 +222,10 @@ The API is up on $api  (OpenAPI: $api/openapi.json). Try, in another terminal:
   curl -si -X DELETE $api/docker-vms/<id>                         # deprovision
 
 Queue path: put the same JSON (plain text) on queue '${Provisioning__RequestQueueName:-docker-vm-requests}' in Azurite.
-Emulator control API: https://127.0.0.1:$emulator_port/_emulator/ (curl --cacert $emulator_cert ...).
-Press Ctrl-C to stop.
+Emulator control API (faults, journal, state), with the control secret from its owner-only file:
+  curl -s --cacert $emulator_cert -H "X-Emulator-Control-Secret: \$(cat $control_secret_file)" \\
+       https://127.0.0.1:$emulator_port/_emulator/counters | jq
+State carries over to the next ./run.sh (./run.sh --fresh starts empty). Press Ctrl-C to stop.
 EOF
   wait -n "${pids[@]}" || true
   fail "a process of the stack exited; see .local/logs/"

@@ -36,7 +36,8 @@ follow_status() { # follow_status <what> <done> <failed> <limit>
   done
 }
 
-name="demo$(date +%H%M%S)"
+# Unique per run: state carries over between runs (a host kept with --keep is still there), so a name is never reused.
+name="demo$(date +%y%m%d%H%M%S)"
 resource_group=rg-dockervm-demo
 workdir=$STATE_DIR/demo/$name
 mkdir -p "$workdir"

@@ -1,3 +1,5 @@
+using System.CommandLine;
 using DockerVm.Emulator.Hosting;
 
-return await EmulatorCommand.Create().Parse(args).InvokeAsync();
+// On SIGTERM/Ctrl+C the emulator saves its state file while stopping: give it time (the default is 2 s).
+return await EmulatorCommand.Create().Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(10) });

@@ -11,11 +11,10 @@ public sealed class DurabilityTests(LocalStackFixture stack) : LocalStackTest(st
     [Fact]
     public async Task HostKilledDuringVmWait_RestartedHostCompletesOnceWithOneVm()
     {
-        // A host of its own (own task hub and queue) so killing it leaves the shared one alone. Short visibility
-        // timeouts: messages a dead host had dequeued come back within seconds instead of the 5-minute default.
+        // A host of its own (own task hub and queue) so killing it leaves the shared one alone. The local host's default
+        // visibility timeouts (seconds, not the provider's 5 minutes) bring back what the dead host had dequeued well
+        // within the deadline below.
         var environment = Stack.HostEnvironment("kill" + Guid.NewGuid().ToString("N")[..10], "kill-" + Guid.NewGuid().ToString("N")[..8]);
-        environment["LocalHost__DurableTask__WorkItemVisibilityTimeout"] = "00:00:06";
-        environment["LocalHost__DurableTask__ControlQueueVisibilityTimeout"] = "00:00:06";
         var vmDuration = Stack.Emulator.Control.Durations.VirtualMachine;
         Stack.Emulator.Control.Durations.VirtualMachine = TimeSpan.FromSeconds(10);
         try
@@ -28,12 +27,12 @@ public sealed class DurabilityTests(LocalStackFixture stack) : LocalStackTest(st
                 new StringContent(Stack.NewRequest(name).ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
             var id = (await submitted.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
-            await WaitForStepAsync(firstApi, id, "creatingVirtualMachine");
+            await StatusPolling.WaitForStepAsync(firstApi, id, "creatingVirtualMachine");
 
             await first.KillAsync();
             var second = await Stack.StartHostAsync(environment, "kill-second.log");
             using var secondApi = new HttpClient { BaseAddress = new Uri(second.BaseAddress, "api/") };
-            var done = await WaitForStateAsync(secondApi, id, TimeSpan.FromSeconds(120));
+            var done = await StatusPolling.WaitForFinishAsync(secondApi, id, TimeSpan.FromSeconds(90));
 
             Assert.True(done["state"]!.GetValue<string>() == "succeeded", done.ToJsonString());
             Assert.Single(Stack.ResourcesOf(name), r => r.EndsWith($"/virtualMachines/{name}", StringComparison.OrdinalIgnoreCase));
@@ -46,40 +45,5 @@ public sealed class DurabilityTests(LocalStackFixture stack) : LocalStackTest(st
         {
             Stack.Emulator.Control.Durations.VirtualMachine = vmDuration;
         }
-    }
-
-    private static async Task WaitForStepAsync(HttpClient api, string id, string step)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            var status = await api.GetFromJsonAsync<JsonObject>(new Uri($"docker-vms/{id}", UriKind.Relative));
-            if (status?["currentStep"]?.GetValue<string>() == step)
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"Instance {id} never reached step {step}.");
-    }
-
-    private static async Task<JsonObject> WaitForStateAsync(HttpClient api, string id, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        JsonObject? status = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            status = await api.GetFromJsonAsync<JsonObject>(new Uri($"docker-vms/{id}", UriKind.Relative));
-            if (status?["state"]?.GetValue<string>() is "succeeded" or "failed")
-            {
-                return status;
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"Instance {id} did not finish after the restart; last status: {status?.ToJsonString()}");
     }
 }

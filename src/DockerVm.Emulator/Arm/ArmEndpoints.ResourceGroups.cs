@@ -123,36 +123,7 @@ internal static partial class ArmEndpoints
         group.Deleting = true;
         var forced = rt.Faults.TakeLroFailure(ctx.Request.Method, ctx.Request.Path);
         var now = rt.Now;
-        var operation = rt.Store.Track(new AsyncOperation
-        {
-            Id = ResourceStore.NewOperationId(),
-            ResourceId = group.Id,
-            ProviderNamespace = "Microsoft.Resources",
-            Location = group.Location,
-            Start = now,
-            Due = now + rt.Durations.ResourceGroupDelete,
-            IsDelete = true,
-            ForcedFailure = forced,
-            Complete = failure =>
-            {
-                if (failure is not null)
-                {
-                    group.Deleting = false;
-                    return failure;
-                }
-
-                // Dependents first, so in-use checks never block a group delete.
-                foreach (var resource in rt.Store.InGroup(group.Name).Where(r => r.ParentId is null).OrderBy(r => DeleteOrder(r.Type)).ToList())
-                {
-                    rt.DeleteNow(resource);
-                }
-
-                rt.Store.RemoveGroup(group.Name);
-                return null;
-            },
-        });
-        group.ActiveOperationId = operation.Id;
-        return operation;
+        return TrackGroupDeletion(rt, group, now, now + rt.Durations.ResourceGroupDelete, forced);
     }
 
     private static int DeleteOrder(string type) => type switch

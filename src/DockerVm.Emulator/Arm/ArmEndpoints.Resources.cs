@@ -322,37 +322,7 @@ internal static partial class ArmEndpoints
 
         var forced = rt.Faults.TakeLroFailure(ctx.Request.Method, ctx.Request.Path);
         var now = rt.Now;
-        AsyncOperation? operation = null;
-        operation = rt.Store.Track(new AsyncOperation
-        {
-            Id = ResourceStore.NewOperationId(),
-            ResourceId = resource.Id,
-            ProviderNamespace = type.Namespace,
-            Location = resource.Location,
-            Start = now,
-            Due = now + type.CreateDuration(rt, resource),
-            ForcedFailure = forced,
-            Prerequisite = resource.Preparation,
-            Complete = failure =>
-            {
-                if (!ReferenceEquals(rt.Store.Find(resource.Id), resource) || resource.ActiveOperationId != operation!.Id)
-                {
-                    return failure; // superseded by a newer PUT or a DELETE
-                }
-
-                var error = failure ?? type.Provision(rt, resource);
-                resource.ProvisioningState = error is null ? "Succeeded" : "Failed";
-                resource.FailureError = error;
-                if (error is not null)
-                {
-                    resource.StatusMessage = error.Message;
-                }
-
-                resource.ActiveOperationId = null;
-                return error;
-            },
-        });
-        resource.ActiveOperationId = operation.Id;
+        var operation = TrackProvisioning(rt, type, resource, now, now + type.CreateDuration(rt, resource), forced);
         SetOperationHeaders(ctx, rt, type, operation, version, includeLocation: false);
         return (existing is null ? 201 : 200, type.Render(rt, resource, ctx.Request));
     }
@@ -371,35 +341,6 @@ internal static partial class ArmEndpoints
         resource.ProvisioningState = "Deleting";
         var forced = rt.Faults.TakeLroFailure(ctx.Request.Method, ctx.Request.Path);
         var now = rt.Now;
-        var operation = rt.Store.Track(new AsyncOperation
-        {
-            Id = ResourceStore.NewOperationId(),
-            ResourceId = resource.Id,
-            ProviderNamespace = type.Namespace,
-            Location = resource.Location,
-            Start = now,
-            Due = now + type.DeleteDuration(rt.Durations),
-            IsDelete = true,
-            ForcedFailure = forced,
-            Complete = failure =>
-            {
-                if (failure is not null)
-                {
-                    resource.Deleting = false;
-                    resource.ProvisioningState = previousState == "Succeeded" ? "Failed" : previousState;
-                    resource.ActiveOperationId = null;
-                    return failure;
-                }
-
-                if (ReferenceEquals(rt.Store.Find(resource.Id), resource))
-                {
-                    rt.DeleteNow(resource);
-                }
-
-                return null;
-            },
-        });
-        resource.ActiveOperationId = operation.Id;
-        return operation;
+        return TrackDeletion(rt, type, resource, previousState, now, now + type.DeleteDuration(rt.Durations), forced);
     }
 }

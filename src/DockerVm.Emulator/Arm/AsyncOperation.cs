@@ -27,6 +27,11 @@ internal sealed class AsyncOperation
 
     public bool IsDelete { get; init; }
 
+    public OperationKind Kind { get; init; }
+
+    /// <summary>For a resource delete: the provisioningState to return to if the delete fails.</summary>
+    public string? PreviousState { get; init; }
+
     /// <summary>Work the completion needs, running off the lock; the operation stays InProgress until it is done.</summary>
     public Task? Prerequisite { get; init; }
 

@@ -12,6 +12,7 @@ internal sealed class ResourceStore(TimeProvider time)
     private readonly Dictionary<string, ArmResource> _resources = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, AsyncOperation> _operations = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<AsyncOperation> _pending = [];
+    private long _version;
 
     public Lock Gate { get; } = new();
 
@@ -24,6 +25,11 @@ internal sealed class ResourceStore(TimeProvider time)
     public IEnumerable<AsyncOperation> Operations => _operations.Values;
 
     public int PendingOperationCount => _pending.Count;
+
+    /// <summary>Grows with every change (a write request, an operation completing); the state file is saved when it moved.</summary>
+    public long Version => Interlocked.Read(ref _version);
+
+    public void Touch() => Interlocked.Increment(ref _version);
 
     public ArmResource? FindGroup(string name) => _groups.GetValueOrDefault(name);
 
@@ -58,6 +64,9 @@ internal sealed class ResourceStore(TimeProvider time)
         return operation;
     }
 
+    /// <summary>Keeps a finished operation from the state file, so its status document still answers.</summary>
+    public void RestoreFinished(AsyncOperation operation) => _operations[operation.Id] = operation;
+
     /// <summary>Completes every operation that is due. Returns how many completed.</summary>
     public int Advance()
     {
@@ -87,6 +96,11 @@ internal sealed class ResourceStore(TimeProvider time)
             completed++;
         }
 
+        if (completed > 0)
+        {
+            Touch();
+        }
+
         return completed;
     }
 
@@ -104,6 +118,7 @@ internal sealed class ResourceStore(TimeProvider time)
 
     public void Clear()
     {
+        Touch();
         _groups.Clear();
         _resources.Clear();
         _operations.Clear();

@@ -42,6 +42,14 @@ internal abstract class ResourceType
     {
     }
 
+    /// <summary>
+    /// Rebuilds what the resource holds outside the store after a restart from the state file (emulated daemons, work
+    /// an operation in progress waits for). Runs once every resource is back, before operations are tracked again.
+    /// </summary>
+    public virtual void Restored(ArmRuntime runtime, ArmResource resource)
+    {
+    }
+
     /// <summary>Releases what the resource held (references, addresses, daemons) once it is gone.</summary>
     public virtual void Deleted(ArmRuntime runtime, ArmResource resource)
     {

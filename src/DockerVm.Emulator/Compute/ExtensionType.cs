@@ -150,20 +150,7 @@ internal sealed class ExtensionType : ResourceType
                 return null;
             }
 
-            var vm = runtime.Store.Find(resource.ParentId!)!;
-            var address = VirtualMachineType.PublicIpAddress(runtime, vm);
-            if (address is null)
-            {
-                material.Dispose();
-                throw new InvalidDataException("the VM has no public IP address; the Docker endpoint would be unreachable");
-            }
-
-            var plan = prepared;
-            var computerName = (string?)vm.Properties["osProfile"]?["computerName"] ?? vm.Name;
-            runtime.Docker.Start(resource.Id, material, address, plan.Port, new DaemonIdentity((string?)vm.Properties["vmId"] ?? vm.Name, computerName));
-            resource.StatusMessage = type == "DockerExtension"
-                ? $"Enable succeeded: Docker daemon listening on tcp://0.0.0.0:{plan.Port} with --tlsverify"
-                : $"Enable succeeded: \n[stdout]\ndocker.service: Started Docker Application Container Engine (tcp://0.0.0.0:{plan.Port}, --tlsverify)\n\n[stderr]\n";
+            resource.StatusMessage = StartDaemon(runtime, resource, prepared.Port, material);
             return null;
         }
         catch (InvalidDataException ex)
@@ -178,6 +165,61 @@ internal sealed class ExtensionType : ResourceType
     }
 
     public override void Deleted(ArmRuntime runtime, ArmResource resource) => runtime.Docker.Stop(resource.Id);
+
+    /// <summary>
+    /// After a restart: a Docker host whose extension succeeded serves again, with the TLS material its settings carry;
+    /// an install still in progress validates that material again before its operation completes.
+    /// </summary>
+    public override void Restored(ArmRuntime runtime, ArmResource resource)
+    {
+        var properties = resource.Properties;
+        var type = (string?)properties["type"] ?? string.Empty;
+        var settings = properties["settings"] as JsonObject;
+        if (resource.ActiveOperationId is not null && !resource.Deleting)
+        {
+            var protectedSettings = resource.ProtectedSettings;
+            resource.Preparation = Task.Run(() => PrepareInstall(type, settings, protectedSettings));
+            return;
+        }
+
+        if (resource.ProvisioningState != "Succeeded" || resource.Deleting)
+        {
+            return;
+        }
+
+        var prepared = PrepareInstall(type, settings, resource.ProtectedSettings);
+        if (prepared?.Material is not { } material)
+        {
+            return;
+        }
+
+        try
+        {
+            StartDaemon(runtime, resource, prepared.Port, material);
+        }
+        catch (InvalidDataException ex)
+        {
+            Log.DaemonNotRestored(runtime.Logger, resource.Id, ex.Message);
+        }
+    }
+
+    /// <summary>Starts the VM's daemon on its public IP; returns the extension's status message. Throws InvalidDataException.</summary>
+    private static string StartDaemon(ArmRuntime runtime, ArmResource resource, int port, DockerTlsMaterial material)
+    {
+        var vm = runtime.Store.Find(resource.ParentId!)!;
+        var address = VirtualMachineType.PublicIpAddress(runtime, vm);
+        if (address is null)
+        {
+            material.Dispose();
+            throw new InvalidDataException("the VM has no public IP address; the Docker endpoint would be unreachable");
+        }
+
+        var computerName = (string?)vm.Properties["osProfile"]?["computerName"] ?? vm.Name;
+        runtime.Docker.Start(resource.Id, material, address, port, new DaemonIdentity((string?)vm.Properties["vmId"] ?? vm.Name, computerName));
+        return (string?)resource.Properties["type"] == "DockerExtension"
+            ? $"Enable succeeded: Docker daemon listening on tcp://0.0.0.0:{port} with --tlsverify"
+            : $"Enable succeeded: \n[stdout]\ndocker.service: Started Docker Application Container Engine (tcp://0.0.0.0:{port}, --tlsverify)\n\n[stderr]\n";
+    }
 
     public override JsonObject Render(ArmRuntime runtime, ArmResource resource, HttpRequest request)
     {

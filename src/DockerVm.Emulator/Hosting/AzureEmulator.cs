@@ -7,6 +7,7 @@ using DockerVm.Emulator.Faults;
 using DockerVm.Emulator.Identity;
 using DockerVm.Emulator.KeyVault;
 using DockerVm.Emulator.Network;
+using DockerVm.Emulator.State;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -26,13 +27,16 @@ public sealed class AzureEmulator : IAsyncDisposable
     private readonly DockerDaemonHost _docker;
     private readonly Throttler _throttler;
     private readonly TokenService _tokens;
+    private readonly StatePersistence? _persistence;
+    private readonly ILogger _logger;
     private readonly bool _ownsCertificateFile;
     private readonly CancellationTokenSource _stopping = new();
     private Task _ticker = Task.CompletedTask;
 
     private AzureEmulator(
         WebApplication app, EmulatorOptions options, X509Certificate2 serverCertificate, string certificatePath, bool ownsCertificateFile,
-        string identityHeader, EmulatorControl control, DockerDaemonHost docker, Throttler throttler, TokenService tokens)
+        string identityHeader, string controlSecret, EmulatorControl control, DockerDaemonHost docker, Throttler throttler, TokenService tokens,
+        StatePersistence? persistence, ILogger logger)
     {
         _app = app;
         Options = options;
@@ -40,10 +44,13 @@ public sealed class AzureEmulator : IAsyncDisposable
         CertificatePath = certificatePath;
         _ownsCertificateFile = ownsCertificateFile;
         IdentityHeader = identityHeader;
+        ControlSecret = controlSecret;
         Control = control;
         _docker = docker;
         _throttler = throttler;
         _tokens = tokens;
+        _persistence = persistence;
+        _logger = logger;
         CertificatePem = serverCertificate.ExportCertificatePem();
         Certificate = X509CertificateLoader.LoadCertificate(serverCertificate.RawData);
     }
@@ -67,6 +74,15 @@ public sealed class AzureEmulator : IAsyncDisposable
 
     /// <summary>Value for IDENTITY_HEADER (and MSI_SECRET).</summary>
     public string IdentityHeader { get; }
+
+    /// <summary>What the control API requires in <see cref="ControlSecretHeader"/> (every endpoint but health).</summary>
+    public string ControlSecret { get; }
+
+    /// <summary>Header name of <see cref="ControlSecret"/>.</summary>
+    public static string ControlSecretHeader => ControlEndpoints.SecretHeader;
+
+    /// <summary>The state file (<see cref="EmulatorOptions.StatePath"/>), or null when state is kept in memory only.</summary>
+    public string? StatePath => _persistence?.Path;
 
     /// <summary>Control API root (<c>/_emulator/</c>).</summary>
     public Uri ControlUri => new(BaseUri, ControlEndpoints.Prefix.TrimStart('/') + "/");
@@ -114,6 +130,9 @@ public sealed class AzureEmulator : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(options.SubscriptionId);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ArmAudience);
         var identityHeader = options.IdentityHeader ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var controlSecret = options.ControlSecret ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        ArgumentException.ThrowIfNullOrWhiteSpace(identityHeader, nameof(options.IdentityHeader));
+        ArgumentException.ThrowIfNullOrWhiteSpace(controlSecret, nameof(options.ControlSecret));
         var certificate = EmulatorCertificate.Create(options.TimeProvider);
         var ownsFile = options.CertificatePath is null;
         var certificatePath = options.CertificatePath
@@ -150,15 +169,44 @@ public sealed class AzureEmulator : IAsyncDisposable
         var runtime = new ArmRuntime(options, store, ipPool, docker, faults, logger, ResourceTypes.All());
         var control = new EmulatorControl(options, store, faults, throttler, journal, docker, ipPool, secrets, logger);
 
-        app.UseEmulatorPipeline(options, journal, faults, throttler, new BearerAuthentication(tokens, options, logger), logger);
+        app.UseEmulatorPipeline(options, journal, faults, throttler, new BearerAuthentication(tokens, options, logger), store, controlSecret, logger);
         app.MapArm(runtime);
         app.MapKeyVault(secrets, options);
         app.MapManagedIdentity(tokens, identityHeader, logger);
-        app.MapControl(control, tokens);
+        app.MapControl(control, tokens, identityHeader, logger);
         app.MapFallback(ctx => ArmHttp.WriteErrorAsync(ctx, AzureErrorException.NotFound("NotFound", $"The path '{ctx.Request.Path}' is not served by the emulator.")));
 
+        // Everything a restart must bring back is in place before the first request is served.
+        StatePersistence? persistence = null;
+        if (options.StatePath is not null)
+        {
+            persistence = new StatePersistence(options.StatePath, runtime, secrets, logger);
+            try
+            {
+                persistence.Restore();
+            }
+            catch
+            {
+                docker.Dispose();
+                throttler.Dispose();
+                await app.DisposeAsync();
+                throw;
+            }
+        }
+
+        if (options.IdentityHeaderPath is not null)
+        {
+            await SecretFile.WriteAsync(options.IdentityHeaderPath, identityHeader, cancellationToken);
+        }
+
+        if (options.ControlSecretPath is not null)
+        {
+            await SecretFile.WriteAsync(options.ControlSecretPath, controlSecret, cancellationToken);
+        }
+
         await app.StartAsync(cancellationToken);
-        var emulator = new AzureEmulator(app, options, certificate, certificatePath, ownsFile, identityHeader, control, docker, throttler, tokens);
+        var emulator = new AzureEmulator(
+            app, options, certificate, certificatePath, ownsFile, identityHeader, controlSecret, control, docker, throttler, tokens, persistence, logger);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         emulator.BaseUri = new Uri($"https://127.0.0.1:{new Uri(address).Port}/");
         emulator._ticker = emulator.TickAsync(store);
@@ -176,6 +224,7 @@ public sealed class AzureEmulator : IAsyncDisposable
         await _ticker;
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await SaveStateAsync(force: true);
         _docker.Dispose();
         _throttler.Dispose();
         _stopping.Dispose();
@@ -194,7 +243,25 @@ public sealed class AzureEmulator : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes due operations even when nobody polls (so daemons come up on time).</summary>
+    private async Task SaveStateAsync(bool force)
+    {
+        if (_persistence is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _persistence.SaveIfChangedAsync(force, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The next change tries again; a full disk must not take the emulator down.
+            Log.StateSaveFailed(_logger, _persistence.Path, ex.Message);
+        }
+    }
+
+    /// <summary>Completes due operations even when nobody polls (so daemons come up on time), and saves the state file.</summary>
     private async Task TickAsync(ResourceStore store)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(200), Options.TimeProvider);
@@ -206,6 +273,8 @@ public sealed class AzureEmulator : IAsyncDisposable
                 {
                     store.Advance();
                 }
+
+                await SaveStateAsync(force: false);
             }
         }
         catch (OperationCanceledException)

@@ -1,19 +1,29 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using DockerVm.Emulator.Arm;
 using DockerVm.Emulator.Faults;
 using DockerVm.Emulator.Identity;
 
 namespace DockerVm.Emulator.Hosting;
 
-/// <summary>The control API under <c>/_emulator</c> (loopback only, no token): what tests and scripts use to steer the emulator.</summary>
+/// <summary>
+/// The control API under <c>/_emulator</c> (loopback only): what tests and scripts use to steer the emulator. Every
+/// endpoint but <c>health</c> requires the control secret in <see cref="SecretHeader"/>; <c>token</c> requires the
+/// identity header instead, like the managed-identity endpoint.
+/// </summary>
 internal static class ControlEndpoints
 {
     public const string Prefix = "/_emulator";
 
+    public const string SecretHeader = "X-Emulator-Control-Secret";
+
+    /// <summary>Readiness answers anyone; the token endpoint has its own guard (the identity header).</summary>
+    public static bool RequiresSecret(PathString path) =>
+        !path.StartsWithSegments(Prefix + "/health", StringComparison.OrdinalIgnoreCase)
+        && !path.StartsWithSegments(Prefix + "/token", StringComparison.OrdinalIgnoreCase);
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static void MapControl(this IEndpointRouteBuilder app, EmulatorControl control, TokenService tokens)
+    public static void MapControl(this IEndpointRouteBuilder app, EmulatorControl control, TokenService tokens, string identityHeader, ILogger logger)
     {
         var group = app.MapGroup(Prefix);
         group.MapGet("/health", () => Results.Json(new { status = "ok", daemons = control.RunningDockerDaemons }, Json));
@@ -70,10 +80,6 @@ internal static class ControlEndpoints
         });
         group.MapGet("/counters", () => Results.Json(control.OperationCounters, Json));
         group.MapGet("/daemons", () => Results.Json(control.DockerDaemons, Json));
-        group.MapGet("/token", (string resource) =>
-        {
-            var (token, expiresOn) = tokens.Issue(TokenService.NormalizeAudience(resource));
-            return Results.Text(new JsonObject { ["access_token"] = token, ["expires_on"] = expiresOn.ToUnixTimeSeconds() }.ToJsonString(), ArmHttp.JsonContentType);
-        });
+        group.MapGet("/token", ctx => ManagedIdentityEndpoints.IssueForToolsAsync(ctx, tokens, identityHeader, logger));
     }
 }

@@ -14,7 +14,24 @@ internal static class EmulatorCommand
             DefaultValueFactory = _ => Path.Combine(RepositoryRoot(), ".local", "emulator", "emulator-cert.pem"),
         };
         var subscription = new Option<string?>("--subscription-id") { Description = "Subscription id to serve." };
-        var identityHeader = new Option<string?>("--identity-header") { Description = "IDENTITY_HEADER value (random when omitted)." };
+        var identityHeader = new Option<string?>("--identity-header")
+        {
+            Description = "IDENTITY_HEADER value (random when omitted). A command line is visible to every local user: prefer the random one, read from --identity-header-path.",
+        };
+        var identityHeaderPath = new Option<string>("--identity-header-path")
+        {
+            Description = "File (0600) the IDENTITY_HEADER value is written to; default <repository>/.local/emulator/identity-header.",
+            DefaultValueFactory = _ => Path.Combine(RepositoryRoot(), ".local", "emulator", "identity-header"),
+        };
+        var controlSecretPath = new Option<string>("--control-secret-path")
+        {
+            Description = "File (0600) the control API secret is written to (a new one every start); default <repository>/.local/emulator/control-secret.",
+            DefaultValueFactory = _ => Path.Combine(RepositoryRoot(), ".local", "emulator", "control-secret"),
+        };
+        var statePath = new Option<string?>("--state-path")
+        {
+            Description = "Keep resources, operations, public IPs, Key Vault secrets and Docker daemons in this file (0600) across restarts; in memory only when omitted.",
+        };
         var audience = new Option<string?>("--arm-audience") { Description = "Token audience ARM accepts (default https://management.azure.com)." };
         var vmSeconds = new Option<double>("--vm-seconds") { Description = "Simulated VM create duration in seconds.", DefaultValueFactory = _ => 3 };
         var extensionSeconds = new Option<double>("--extension-seconds") { Description = "Simulated extension install duration in seconds.", DefaultValueFactory = _ => 2 };
@@ -26,7 +43,7 @@ internal static class EmulatorCommand
 
         var root = new RootCommand("DockerVm local Azure emulator: ARM, Key Vault, managed identity and emulated Docker daemons on HTTPS loopback.")
         {
-            port, certificate, subscription, identityHeader, audience, vmSeconds, extensionSeconds, networkSeconds, deleteSeconds, throttle, latency, quiet,
+            port, certificate, subscription, identityHeader, identityHeaderPath, controlSecretPath, statePath, audience, vmSeconds, extensionSeconds, networkSeconds, deleteSeconds, throttle, latency, quiet,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -35,6 +52,9 @@ internal static class EmulatorCommand
                 Port = parse.GetValue(port),
                 CertificatePath = Path.GetFullPath(parse.GetValue(certificate)!),
                 IdentityHeader = parse.GetValue(identityHeader),
+                IdentityHeaderPath = Path.GetFullPath(parse.GetValue(identityHeaderPath)!),
+                ControlSecretPath = Path.GetFullPath(parse.GetValue(controlSecretPath)!),
+                StatePath = parse.GetValue(statePath) is { } state ? Path.GetFullPath(state) : null,
                 PublicIpRangeStart = EmulatorOptions.StandalonePublicIpRangeStart,
                 BaseLatency = TimeSpan.FromMilliseconds(parse.GetValue(latency)),
                 Throttling = parse.GetValue(throttle) ? new ThrottlingOptions() : null,
@@ -70,9 +90,12 @@ internal static class EmulatorCommand
             await output.WriteLineAsync($"  Subscription id:  {emulator.SubscriptionId}");
             await output.WriteLineAsync($"  Tenant id:        {emulator.TenantId}");
             await output.WriteLineAsync($"  Certificate PEM:  {emulator.CertificatePath}");
-            await output.WriteLineAsync($"  Control API:      {emulator.ControlUri}");
+            await output.WriteLineAsync($"  Control API:      {emulator.ControlUri} (header {AzureEmulator.ControlSecretHeader}: the value in {options.ControlSecretPath})");
+            await output.WriteLineAsync($"  State file:       {emulator.StatePath ?? "none (state in memory only)"}");
+
+            // Secrets go to owner-only files, never to the console: this output usually ends up in a log file.
             await output.WriteLineAsync($"IDENTITY_ENDPOINT={emulator.IdentityEndpoint}");
-            await output.WriteLineAsync($"IDENTITY_HEADER={emulator.IdentityHeader}");
+            await output.WriteLineAsync($"IDENTITY_HEADER: the value in {options.IdentityHeaderPath} (export IDENTITY_HEADER=\"$(cat {options.IdentityHeaderPath})\")");
             await output.WriteLineAsync("Press Ctrl+C to stop.");
             try
             {

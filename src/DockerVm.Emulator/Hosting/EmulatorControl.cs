@@ -88,6 +88,9 @@ public sealed class EmulatorControl
         _faults.Clear();
         _throttler.Configure(null);
         _journal.Clear();
+
+        // After the vault is empty too: the state file is saved from the next change on, and this is it.
+        _store.Touch();
         Log.StateReset(_logger);
     }
 

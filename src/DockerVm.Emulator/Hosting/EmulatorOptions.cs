@@ -23,6 +23,24 @@ public sealed class EmulatorOptions
     /// <summary>Secret clients send as X-IDENTITY-HEADER (2019-08-01) or secret (2017-09-01); random when null.</summary>
     public string? IdentityHeader { get; set; }
 
+    /// <summary>Written (0600) to this file when set, so that tools read it instead of finding it in a log or a command line.</summary>
+    public string? IdentityHeaderPath { get; set; }
+
+    /// <summary>
+    /// Secret the control API (<c>/_emulator/...</c> except health) requires in the <c>X-Emulator-Control-Secret</c>
+    /// header; random when null.
+    /// </summary>
+    public string? ControlSecret { get; set; }
+
+    /// <summary>Written (0600) to this file when set.</summary>
+    public string? ControlSecretPath { get; set; }
+
+    /// <summary>
+    /// Where the emulator keeps its state between runs (resources, operations, public IPs, secrets; emulated daemons
+    /// come back from their extensions' settings). In memory only when null. Holds secrets: written 0600.
+    /// </summary>
+    public string? StatePath { get; set; }
+
     /// <summary>Client id of the emulated managed identity (system-assigned when a request names none).</summary>
     public string ManagedIdentityClientId { get; set; } = "5b8f0a4e-6c1d-4f2a-9e3b-7d6c5b4a3f21";
 

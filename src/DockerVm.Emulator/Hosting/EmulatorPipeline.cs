@@ -12,7 +12,7 @@ internal static class EmulatorPipeline
 {
     public static void UseEmulatorPipeline(
         this IApplicationBuilder app, EmulatorOptions options, RequestJournal journal, FaultInjector faults,
-        Throttler throttler, BearerAuthentication auth, ILogger logger)
+        Throttler throttler, BearerAuthentication auth, ResourceStore store, string controlSecret, ILogger logger)
     {
         app.Use(async (ctx, next) =>
         {
@@ -38,6 +38,11 @@ internal static class EmulatorPipeline
                 var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
                 var path = ctx.Request.Path.Value ?? "/";
                 var status = ctx.Features.Get<IHttpResponseFeature>()?.StatusCode ?? ctx.Response.StatusCode;
+                if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method))
+                {
+                    store.Touch(); // a write: the state file is due for a save
+                }
+
                 journal.Record(new RequestLogEntry(options.TimeProvider.GetUtcNow(), ctx.Request.Method, path, status, elapsed, RequestJournal.OperationName(ctx.Request.Method, path)));
                 Log.RequestServed(logger, ctx.Request.Method, path, status, elapsed);
             }
@@ -48,6 +53,12 @@ internal static class EmulatorPipeline
             var path = ctx.Request.Path;
             if (path.StartsWithSegments(ControlEndpoints.Prefix, StringComparison.OrdinalIgnoreCase))
             {
+                if (ControlEndpoints.RequiresSecret(path) && !SharedSecret.Matches(ctx.Request.Headers[ControlEndpoints.SecretHeader].ToString(), controlSecret))
+                {
+                    Log.ControlRefused(logger, path);
+                    throw new AzureErrorException(401, "Unauthorized", $"The emulator's control API requires the {ControlEndpoints.SecretHeader} header with the control secret (the emulator writes it to its control secret file, e.g. .local/emulator/control-secret).");
+                }
+
                 await next(ctx);
                 return;
             }

@@ -38,4 +38,19 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1020, Level = LogLevel.Information, Message = "Emulator state reset")]
     public static partial void StateReset(ILogger logger);
+
+    [LoggerMessage(EventId = 1030, Level = LogLevel.Information, Message = "Restored emulator state from {Path}: {Resources} resources, {Secrets} secrets")]
+    public static partial void StateRestored(ILogger logger, string path, int resources, int secrets);
+
+    [LoggerMessage(EventId = 1031, Level = LogLevel.Warning, Message = "Saving the emulator state to {Path} failed: {Reason}")]
+    public static partial void StateSaveFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 1032, Level = LogLevel.Warning, Message = "The Docker daemon of extension {ExtensionId} was not restored: {Reason}")]
+    public static partial void DaemonNotRestored(ILogger logger, string extensionId, string reason);
+
+    [LoggerMessage(EventId = 1033, Level = LogLevel.Information, Message = "Control API request refused for {Path}: no or wrong control secret")]
+    public static partial void ControlRefused(ILogger logger, Microsoft.AspNetCore.Http.PathString path);
+
+    [LoggerMessage(EventId = 1034, Level = LogLevel.Information, Message = "Token request refused for {Path}: the {Header} header is missing or wrong")]
+    public static partial void IdentityRefused(ILogger logger, Microsoft.AspNetCore.Http.PathString path, string header);
 }

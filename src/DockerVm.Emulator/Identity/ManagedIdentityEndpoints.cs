@@ -13,6 +13,9 @@ internal static class ManagedIdentityEndpoints
 {
     public const string Path = "/msi/token";
 
+    /// <summary>The header App Service / Functions require on their token endpoint (api-version 2019-08-01).</summary>
+    public const string HeaderName = "X-IDENTITY-HEADER";
+
     public static void MapManagedIdentity(this IEndpointRouteBuilder app, TokenService tokens, string identityHeader, ILogger logger) =>
         app.MapGet(Path, ctx => IssueAsync(ctx, tokens, identityHeader, logger));
 
@@ -26,10 +29,10 @@ internal static class ManagedIdentityEndpoints
             return Error(ctx, 400, "invalid_request", $"api-version '{apiVersion}' is not supported; use 2019-08-01 (X-IDENTITY-HEADER) or 2017-09-01 (secret).");
         }
 
-        var presented = legacy ? ctx.Request.Headers["secret"].ToString() : ctx.Request.Headers["X-IDENTITY-HEADER"].ToString();
-        if (!string.Equals(presented, identityHeader, StringComparison.Ordinal))
+        var presented = legacy ? ctx.Request.Headers["secret"].ToString() : ctx.Request.Headers[HeaderName].ToString();
+        if (!SharedSecret.Matches(presented, identityHeader))
         {
-            return Error(ctx, 401, "unauthorized", legacy ? "The 'secret' header is missing or invalid." : "The 'X-IDENTITY-HEADER' header is missing or invalid.");
+            return Refuse(ctx, legacy ? "secret" : HeaderName, logger);
         }
 
         var resource = query["resource"].ToString();
@@ -56,6 +59,41 @@ internal static class ManagedIdentityEndpoints
         }
 
         return ArmHttp.WriteJsonAsync(ctx, 200, body);
+    }
+
+    /// <summary>
+    /// <c>GET /_emulator/token?resource=…</c>: a token for scripts, with the same protection as the identity endpoint
+    /// (the identity header is a guard against server-side request forgery: whoever can make a loopback request
+    /// without knowing it gets nothing).
+    /// </summary>
+    public static Task IssueForToolsAsync(HttpContext ctx, TokenService tokens, string identityHeader, ILogger logger)
+    {
+        if (!SharedSecret.Matches(ctx.Request.Headers[HeaderName].ToString(), identityHeader))
+        {
+            return Refuse(ctx, HeaderName, logger);
+        }
+
+        var resource = ctx.Request.Query["resource"].ToString();
+        if (string.IsNullOrWhiteSpace(resource))
+        {
+            return Error(ctx, 400, "invalid_request", "Required query variable 'resource' is missing.");
+        }
+
+        var (token, expiresOn) = tokens.Issue(TokenService.NormalizeAudience(resource));
+        Log.TokenIssued(logger, resource, "tools");
+        return ArmHttp.WriteJsonAsync(ctx, 200, new JsonObject
+        {
+            ["access_token"] = token,
+            ["expires_on"] = expiresOn.ToUnixTimeSeconds(),
+            ["resource"] = resource,
+            ["token_type"] = "Bearer",
+        });
+    }
+
+    private static Task Refuse(HttpContext ctx, string header, ILogger logger)
+    {
+        Log.IdentityRefused(logger, ctx.Request.Path, header);
+        return Error(ctx, 401, "unauthorized", $"The '{header}' header is missing or invalid.");
     }
 
     private static Task Error(HttpContext ctx, int status, string error, string description) =>

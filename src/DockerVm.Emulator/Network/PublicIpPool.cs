@@ -61,6 +61,18 @@ internal sealed class PublicIpPool(string start)
         }
     }
 
+    /// <summary>The allocation state, for the state file: next fresh address, addresses in use, released ones to reuse first.</summary>
+    public (string Next, IReadOnlyList<string> InUse, IReadOnlyList<string> Released) Export() =>
+        (ToAddress(_next).ToString(), [.. _inUse.Order().Select(v => ToAddress(v).ToString())], [.. _released.Select(v => ToAddress(v).ToString())]);
+
+    public void Import(string next, IEnumerable<string> inUse, IEnumerable<string> released)
+    {
+        Reset();
+        _next = ToUInt(IPAddress.Parse(next));
+        _inUse.UnionWith(inUse.Select(a => ToUInt(IPAddress.Parse(a))));
+        _released.UnionWith(released.Select(a => ToUInt(IPAddress.Parse(a))));
+    }
+
     public void Reset()
     {
         _inUse.Clear();

@@ -28,6 +28,7 @@ public static class DurableTaskServiceCollectionExtensions
         services.AddSingleton(sp => new SidecarCompatibleOrchestrationService(
             sp.GetRequiredService<AzureStorageOrchestrationService>(),
             sp.GetRequiredService<IOptions<LocalDurableTaskOptions>>().Value.EffectiveLockRenewalInterval,
+            sp.GetRequiredService<IOptions<LocalDurableTaskOptions>>().Value.EffectiveOrchestrationLockRenewalInterval,
             sp.GetRequiredService<ILogger<SidecarCompatibleOrchestrationService>>()));
         services.AddSingleton<DurableTaskSidecar>();
         services.AddHostedService(sp => sp.GetRequiredService<DurableTaskSidecar>());
@@ -69,6 +70,10 @@ public static class DurableTaskServiceCollectionExtensions
 
             // One app per hub here; the app lease of a killed host would otherwise hold a restarted one back for minutes.
             UseAppLease = false,
+
+            // Partition leases (table partition manager, the provider's default) are owned by WorkerId, the machine name
+            // by default: a host restarted on the same machine takes its partitions back at once instead of waiting for
+            // the dead one's lease to expire (LeaseInterval, 30 s).
             LoggerFactory = loggerFactory,
         };
 }

@@ -110,7 +110,7 @@ public sealed class FaultInjectionTests(EmulatorFixture fixture) : IDisposable
     [Fact]
     public async Task ControlApi_PostFaultAsJson_AppliesToNextRequest()
     {
-        using var http = fixture.Http();
+        using var http = fixture.ControlHttp();
         using var posted = await http.PostAsJsonAsync(new Uri("_emulator/faults", UriKind.Relative), new
         {
             pathPattern = "*/resourcegroups/rg-fault-http",

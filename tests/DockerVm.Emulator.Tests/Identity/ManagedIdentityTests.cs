@@ -66,6 +66,61 @@ public sealed class ManagedIdentityTests(EmulatorFixture fixture)
     }
 
     [Fact]
+    public async Task TokenEndpoint_NoIdentityHeader_Unauthorized()
+    {
+        using var http = fixture.Http();
+
+        using var response = await http.GetAsync(new Uri("msi/token?api-version=2019-08-01&resource=https://vault.azure.net", UriKind.Relative));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Null(body["access_token"]);
+    }
+
+    // The identity header is the App Service / Functions guard against server-side request forgery ("a header used to
+    // help mitigate server-side request forgery (SSRF) attacks", Microsoft Learn, "Managed identities for App Service and
+    // Azure Functions", REST endpoint reference): the tools' token endpoint is held to the same rule.
+    [Fact]
+    public async Task ToolTokenEndpoint_NoIdentityHeader_Unauthorized()
+    {
+        using var http = fixture.Http();
+
+        using var response = await http.GetAsync(new Uri("_emulator/token?resource=https://vault.azure.net", UriKind.Relative));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Null(body["access_token"]);
+    }
+
+    [Fact]
+    public async Task ToolTokenEndpoint_WrongIdentityHeader_Unauthorized()
+    {
+        using var http = fixture.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("_emulator/token?resource=https://management.azure.com", UriKind.Relative));
+        request.Headers.Add("X-IDENTITY-HEADER", fixture.Emulator.IdentityHeader + "0");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ToolTokenEndpoint_IdentityHeader_IssuesTokenKeyVaultAccepts()
+    {
+        using var http = fixture.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("_emulator/token?resource=https://vault.azure.net", UriKind.Relative));
+        request.Headers.Add("X-IDENTITY-HEADER", fixture.Emulator.IdentityHeader);
+
+        using var response = await http.SendAsync(request);
+        var token = (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["access_token"];
+        await fixture.Secrets().SetSecretAsync("tool-token", "ok");
+        var secrets = AzureClients.Secrets(fixture.Emulator, EmulatorTokenCredential.Fixed(token!));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ok", (await secrets.GetSecretAsync("tool-token")).Value.Value);
+    }
+
+    [Fact]
     public async Task Arm_NoAuthorizationHeader_AuthenticationFailedWithChallenge()
     {
         using var http = fixture.Http();

@@ -36,6 +36,9 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     public HttpClient Http() => PinnedTransport.Client(Emulator.Certificate, Emulator.BaseUri);
 
+    /// <summary>A client of the control API: it sends the control secret, as scripts do with the secret file's content.</summary>
+    public HttpClient ControlHttp() => PinnedTransport.ControlClient(Emulator);
+
     public async Task DisposeAsync()
     {
         foreach (var name in Emulator.EnvironmentVariables.Keys)

@@ -90,6 +90,73 @@ public sealed class SidecarCompatibleOrchestrationServiceTests
         Assert.Equal(0, service.ActiveRenewals);
     }
 
+    [Fact]
+    public async Task LockedOrchestration_RunningLongerThanRenewalInterval_MessagesRenewedUntilCompleted()
+    {
+        var provider = new RecordingOrchestrationService();
+        await using var service = Create(provider, TimeSpan.FromMilliseconds(50));
+
+        var workItem = await service.LockNextTaskOrchestrationWorkItemAsync(TimeSpan.FromSeconds(1), CancellationToken.None);
+        var renewedRepeatedly = await EventuallyAsync(() => provider.OrchestrationRenewals >= 3, TimeSpan.FromSeconds(10));
+        await service.CompleteTaskOrchestrationWorkItemAsync(workItem, workItem.OrchestrationRuntimeState, [], [], [], null!, new OrchestrationState());
+        var renewalsAtCompletion = provider.OrchestrationRenewals;
+
+        // As for activities: six renewal intervals on the real clock show the timer stopped; completing awaits the loop.
+        await Task.Delay(300);
+        await service.ReleaseTaskOrchestrationWorkItemAsync(workItem);
+
+        Assert.True(renewedRepeatedly);
+        Assert.Equal(renewalsAtCompletion, provider.OrchestrationRenewals);
+        Assert.Equal(0, service.ActiveOrchestrationRenewals);
+        Assert.NotNull(provider.CompletedState);
+    }
+
+    [Fact]
+    public async Task LockedOrchestration_AbandonedThenReleased_RenewalStops()
+    {
+        var provider = new RecordingOrchestrationService();
+        await using var service = Create(provider, TimeSpan.FromMilliseconds(50));
+
+        var workItem = await service.LockNextTaskOrchestrationWorkItemAsync(TimeSpan.FromSeconds(1), CancellationToken.None);
+        await service.AbandonTaskOrchestrationWorkItemAsync(workItem);
+        await service.ReleaseTaskOrchestrationWorkItemAsync(workItem);
+        var renewalsAtAbandon = provider.OrchestrationRenewals;
+
+        await Task.Delay(300);
+
+        Assert.Equal(renewalsAtAbandon, provider.OrchestrationRenewals);
+        Assert.Equal(0, service.ActiveOrchestrationRenewals);
+    }
+
+    [Theory]
+    [InlineData("00:00:10", "00:00:10")]
+    [InlineData("00:00:10", "00:00:30")]
+    public void Options_RenewalNotShorterThanVisibilityTimeout_Invalid(string visibility, string renewal)
+    {
+        var options = new LocalDurableTaskOptions
+        {
+            WorkItemVisibilityTimeout = TimeSpan.Parse(visibility, System.Globalization.CultureInfo.InvariantCulture),
+            ActivityLockRenewalInterval = TimeSpan.Parse(renewal, System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+
+        var valid = System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true);
+
+        Assert.False(valid);
+        Assert.Contains(results, r => r.MemberNames.Contains(nameof(LocalDurableTaskOptions.ActivityLockRenewalInterval)));
+    }
+
+    [Fact]
+    public void Options_Defaults_ShortVisibilityTimeoutsRenewedThreeTimesPerTimeout()
+    {
+        var options = new LocalDurableTaskOptions();
+
+        Assert.Equal(TimeSpan.FromSeconds(10), options.WorkItemVisibilityTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.ControlQueueVisibilityTimeout);
+        Assert.Equal(options.WorkItemVisibilityTimeout / 3, options.EffectiveLockRenewalInterval);
+        Assert.Equal(options.ControlQueueVisibilityTimeout / 3, options.EffectiveOrchestrationLockRenewalInterval);
+    }
+
     private static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan timeout)
     {
         for (var deadline = DateTime.UtcNow + timeout; DateTime.UtcNow < deadline; await Task.Delay(20))
@@ -104,11 +171,12 @@ public sealed class SidecarCompatibleOrchestrationServiceTests
     }
 
     private static SidecarCompatibleOrchestrationService Create(IOrchestrationService provider, TimeSpan renewal) =>
-        new(provider, renewal, NullLogger<SidecarCompatibleOrchestrationService>.Instance);
+        new(provider, renewal, renewal, NullLogger<SidecarCompatibleOrchestrationService>.Instance);
 
     private sealed class RecordingOrchestrationService : IOrchestrationService
     {
         private int renewals;
+        private int orchestrationRenewals;
 
         public OrchestrationRuntimeState? CompletedState { get; private set; }
 
@@ -117,6 +185,8 @@ public sealed class SidecarCompatibleOrchestrationServiceTests
         public OrchestrationState? CompletedStatus { get; private set; }
 
         public int Renewals => Volatile.Read(ref renewals);
+
+        public int OrchestrationRenewals => Volatile.Read(ref orchestrationRenewals);
 
         public bool ActivityCompleted { get; private set; }
 
@@ -179,10 +249,18 @@ public sealed class SidecarCompatibleOrchestrationServiceTests
 
         public int GetDelayInSecondsAfterOnFetchException(Exception exception) => 0;
 
-        public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-            throw new NotSupportedException();
+        public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken)
+        {
+            var state = new OrchestrationRuntimeState();
+            state.AddEvent(new ExecutionStartedEvent(-1, null) { Name = "Slow", OrchestrationInstance = new OrchestrationInstance { InstanceId = "o1", ExecutionId = "e1" } });
+            return Task.FromResult(new TaskOrchestrationWorkItem { InstanceId = "o1", OrchestrationRuntimeState = state, LockedUntilUtc = DateTime.UtcNow.AddSeconds(1) });
+        }
 
-        public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => Task.CompletedTask;
+        public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem)
+        {
+            Interlocked.Increment(ref orchestrationRenewals);
+            return Task.CompletedTask;
+        }
 
         public Task AbandonTaskOrchestrationWorkItemAsync(TaskOrchestrationWorkItem workItem) => Task.CompletedTask;
 
