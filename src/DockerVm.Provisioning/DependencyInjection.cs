@@ -65,6 +65,7 @@ public static class DependencyInjection
             .AddActivity<GetVirtualMachineState>()
             .AddActivity<StartDockerInstallation>()
             .AddActivity<GetExtensionState>()
+            .AddActivity<StartDockerVerification>()
             .AddActivity<VerifyDockerEndpoint>()
             .AddActivity<SendCallback>()
             .AddActivity<RecordProvisioningOutcome>()

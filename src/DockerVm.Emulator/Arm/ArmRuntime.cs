@@ -23,6 +23,7 @@ internal sealed class ArmRuntime
         Store = store;
         IpPool = ipPool;
         Docker = docker;
+        docker.Admission = (owner, source, destination) => NsgEvaluator.Admits(this, owner, source, destination);
         Faults = faults;
         Logger = logger;
         foreach (var type in types)

@@ -118,7 +118,10 @@ internal sealed class ExtensionType : ResourceType
                 "CustomScript" => DockerInstallPlan.FromCustomScript(settings, protectedSettings),
                 _ => null,
             };
-            return plan is null ? null : new PreparedInstall(plan.Port, DockerTlsMaterial.Load(plan.CaPem, plan.CertPem, plan.KeyPem), null);
+            var verify = type == "CustomScript" ? DockerVerifyPlan.FromCustomScript(settings, protectedSettings) : null;
+            return plan is null
+                ? verify is null ? null : new PreparedInstall(0, null, null, verify)
+                : new PreparedInstall(plan.Port, DockerTlsMaterial.Load(plan.CaPem, plan.CertPem, plan.KeyPem), null, verify, plan.RequireClientCertificate);
         }
         catch (InvalidDataException ex)
         {
@@ -126,8 +129,8 @@ internal sealed class ExtensionType : ResourceType
         }
     }
 
-    /// <summary>The validated daemon material, or dockerd's complaint about it.</summary>
-    private sealed record PreparedInstall(int Port, DockerTlsMaterial? Material, string? Error);
+    /// <summary>The validated daemon material, or dockerd's complaint about it; the script's in-VM check, if any.</summary>
+    private sealed record PreparedInstall(int Port, DockerTlsMaterial? Material, string? Error, DockerVerifyPlan? Verify = null, bool RequireClientCertificate = true);
 
     public override AzureError? Provision(ArmRuntime runtime, ArmResource resource)
     {
@@ -143,6 +146,14 @@ internal sealed class ExtensionType : ResourceType
                 throw new InvalidDataException(complaint);
             }
 
+            if (prepared is { Material: null, Verify: { } check })
+            {
+                // A verify-only CustomScript (next to DockerExtension): the check runs against the VM's daemon.
+                var own = VirtualMachineType.PublicIpAddress(runtime, runtime.Store.Find(resource.ParentId!)!) ?? "127.0.0.1";
+                resource.StatusMessage = $"Enable succeeded: \n[stdout]\n{DockerVerifier.Run(check, own, runtime.Logger)}\n\n[stderr]\n";
+                return null;
+            }
+
             if (prepared?.Material is not { } material)
             {
                 Log.ExtensionWithoutDaemon(runtime.Logger, resource.Id);
@@ -150,14 +161,14 @@ internal sealed class ExtensionType : ResourceType
                 return null;
             }
 
-            resource.StatusMessage = StartDaemon(runtime, resource, prepared.Port, material);
+            resource.StatusMessage = StartDaemon(runtime, resource, prepared, material, runCheck: true);
             return null;
         }
         catch (InvalidDataException ex)
         {
             Log.ExtensionFailed(runtime.Logger, resource.Id, ex.Message);
             var message = type == "CustomScript"
-                ? $"VM has reported a failure when processing extension '{resource.Name}' (publisher '{properties["publisher"]}' and type '{type}'). Error message: 'Enable failed: failed to execute command: command terminated with exit status=1\n[stdout]\n\n[stderr]\n{ex.Message}\n'. More information on troubleshooting is available at https://aka.ms/VMExtensionCSELinuxTroubleshoot."
+                ? $"VM has reported a failure when processing extension '{resource.Name}' (publisher '{properties["publisher"]}' and type '{type}'). Error message: 'Enable failed: failed to execute command: command terminated with exit status=1\n[stdout]\n{ex.Data[DockerVerifier.StdoutKey]}\n[stderr]\n{ex.Message}\n'. More information on troubleshooting is available at https://aka.ms/VMExtensionCSELinuxTroubleshoot."
                 : $"VM has reported a failure when processing extension '{resource.Name}' (publisher '{properties["publisher"]}' and type '{type}'). Error message: \"Enable failed: {ex.Message}\".";
             resource.StatusMessage = message;
             return new AzureError("VMExtensionProvisioningError", message);
@@ -195,7 +206,7 @@ internal sealed class ExtensionType : ResourceType
 
         try
         {
-            StartDaemon(runtime, resource, prepared.Port, material);
+            StartDaemon(runtime, resource, prepared, material, runCheck: false);
         }
         catch (InvalidDataException ex)
         {
@@ -203,8 +214,12 @@ internal sealed class ExtensionType : ResourceType
         }
     }
 
-    /// <summary>Starts the VM's daemon on its public IP; returns the extension's status message. Throws InvalidDataException.</summary>
-    private static string StartDaemon(ArmRuntime runtime, ArmResource resource, int port, DockerTlsMaterial material)
+    /// <summary>
+    /// Starts the VM's daemon on its public IP and, when <paramref name="runCheck"/>, runs the script's in-VM check
+    /// against it; returns the extension's status message. Throws InvalidDataException. A restored daemon is not
+    /// checked again: its extension's status already holds the check's line.
+    /// </summary>
+    private static string StartDaemon(ArmRuntime runtime, ArmResource resource, PreparedInstall plan, DockerTlsMaterial material, bool runCheck)
     {
         var vm = runtime.Store.Find(resource.ParentId!)!;
         var address = VirtualMachineType.PublicIpAddress(runtime, vm);
@@ -215,10 +230,11 @@ internal sealed class ExtensionType : ResourceType
         }
 
         var computerName = (string?)vm.Properties["osProfile"]?["computerName"] ?? vm.Name;
-        runtime.Docker.Start(resource.Id, material, address, port, new DaemonIdentity((string?)vm.Properties["vmId"] ?? vm.Name, computerName));
+        runtime.Docker.Start(resource.Id, material, address, plan.Port, new DaemonIdentity((string?)vm.Properties["vmId"] ?? vm.Name, computerName), plan.RequireClientCertificate);
+        var verified = runCheck && plan.Verify is { } verify ? DockerVerifier.Run(verify, address, runtime.Logger) + "\n" : string.Empty;
         return (string?)resource.Properties["type"] == "DockerExtension"
-            ? $"Enable succeeded: Docker daemon listening on tcp://0.0.0.0:{port} with --tlsverify"
-            : $"Enable succeeded: \n[stdout]\ndocker.service: Started Docker Application Container Engine (tcp://0.0.0.0:{port}, --tlsverify)\n\n[stderr]\n";
+            ? $"Enable succeeded: Docker daemon listening on tcp://0.0.0.0:{plan.Port} with --tlsverify"
+            : $"Enable succeeded: \n[stdout]\ndocker.service: Started Docker Application Container Engine (tcp://0.0.0.0:{plan.Port}, --tlsverify)\n{verified}\n[stderr]\n";
     }
 
     public override JsonObject Render(ArmRuntime runtime, ArmResource resource, HttpRequest request)

@@ -11,7 +11,7 @@ namespace DockerVm.Emulator.Docker;
 /// settings exactly where the real extensions take them (DockerExtension: protectedSettings.certs; CustomScript:
 /// the heredocs its script writes to /etc/docker/*.pem and dockerd's <c>-H tcp://0.0.0.0:port</c>).
 /// </summary>
-internal sealed partial record DockerInstallPlan(string CaPem, string CertPem, string KeyPem, int Port)
+internal sealed partial record DockerInstallPlan(string CaPem, string CertPem, string KeyPem, int Port, bool RequireClientCertificate = true)
 {
     public const int DefaultPort = 2376;
 
@@ -71,7 +71,10 @@ internal sealed partial record DockerInstallPlan(string CaPem, string CertPem, s
             throw new InvalidDataException("dockerd is not configured to listen on TCP (-H tcp://0.0.0.0:<port>); the Docker endpoint would be unreachable");
         }
 
-        if (!TlsVerify().IsMatch(script))
+        // dockerd --tls without --tlsverify serves TLS but accepts any client (docs.docker.com, "Protect the Docker daemon
+        // socket"): modelled, so the in-VM check can catch it. No TLS at all is refused.
+        var verifies = TlsVerify().IsMatch(script);
+        if (!verifies && !Tls().IsMatch(script))
         {
             throw new InvalidDataException("dockerd listens on TCP without --tlsverify; refusing to expose an unauthenticated Docker API");
         }
@@ -82,7 +85,7 @@ internal sealed partial record DockerInstallPlan(string CaPem, string CertPem, s
             throw new InvalidDataException($"invalid listen address tcp://0.0.0.0:{port}");
         }
 
-        return new DockerInstallPlan(files["ca"], files["cert"], files["key"], port);
+        return new DockerInstallPlan(files["ca"], files["cert"], files["key"], port, verifies);
     }
 
     private static string DecodePem(JsonObject certs, string name)
@@ -108,7 +111,8 @@ internal sealed partial record DockerInstallPlan(string CaPem, string CertPem, s
         }
     }
 
-    private static string DecodeScript(string encoded)
+    /// <summary>CustomScript's decodeScript: standard base64, then gzip when the bytes start with its magic.</summary>
+    public static string DecodeScript(string encoded)
     {
         byte[] bytes;
         try
@@ -147,4 +151,7 @@ internal sealed partial record DockerInstallPlan(string CaPem, string CertPem, s
 
     [GeneratedRegex(@"--tlsverify(?:=true)?(?![=\w-])|""tlsverify""\s*:\s*true")]
     private static partial Regex TlsVerify();
+
+    [GeneratedRegex(@"--tls(?:=true)?(?![=\w-])|""tls""\s*:\s*true")]
+    private static partial Regex Tls();
 }

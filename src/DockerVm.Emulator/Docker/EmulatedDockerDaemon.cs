@@ -24,10 +24,15 @@ internal sealed class EmulatedDockerDaemon : IDisposable
     private readonly DaemonIdentity _identity;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Func<IPEndPoint, bool> _admits;
+    private readonly bool _requireClientCertificate;
     private long _requests;
 
-    private EmulatedDockerDaemon(Socket listener, DockerTlsMaterial material, DaemonIdentity identity, IPEndPoint endpoint, ILogger logger)
+    private EmulatedDockerDaemon(
+        Socket listener, DockerTlsMaterial material, DaemonIdentity identity, IPEndPoint endpoint, ILogger logger, Func<IPEndPoint, bool> admits, bool requireClientCertificate)
     {
+        _admits = admits;
+        _requireClientCertificate = requireClientCertificate;
         _listener = listener;
         _material = material;
         _identity = identity;
@@ -42,7 +47,8 @@ internal sealed class EmulatedDockerDaemon : IDisposable
     public string HostName => _identity.HostName;
 
     /// <summary>Binds and starts accepting. Throws <see cref="SocketException"/> when the address is in use.</summary>
-    public static EmulatedDockerDaemon Start(IPEndPoint endpoint, DockerTlsMaterial material, DaemonIdentity identity, ILogger logger)
+    public static EmulatedDockerDaemon Start(
+        IPEndPoint endpoint, DockerTlsMaterial material, DaemonIdentity identity, ILogger logger, Func<IPEndPoint, bool>? admits = null, bool requireClientCertificate = true)
     {
         var listener = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -58,7 +64,7 @@ internal sealed class EmulatedDockerDaemon : IDisposable
             throw;
         }
 
-        var daemon = new EmulatedDockerDaemon(listener, material, identity, endpoint, logger);
+        var daemon = new EmulatedDockerDaemon(listener, material, identity, endpoint, logger, admits ?? (_ => true), requireClientCertificate);
         _ = daemon.AcceptLoopAsync();
         return daemon;
     }
@@ -86,8 +92,39 @@ internal sealed class EmulatedDockerDaemon : IDisposable
                 return;
             }
 
+            if (!Admitted(client))
+            {
+                continue;
+            }
+
             _ = ServeAsync(client, token);
         }
+    }
+
+    /// <summary>
+    /// The network in front of the daemon: traffic from the VM's own address is local (never filtered by an NSG); anything
+    /// else must pass the NSGs. A dropped connection is reset at once, before any TLS byte (Azure drops the SYN silently,
+    /// the caller then times out; user space cannot refuse a SYN, and a reset keeps tests fast). See docs/emulator.md.
+    /// </summary>
+    private bool Admitted(Socket client)
+    {
+        if (client.RemoteEndPoint is IPEndPoint remote && (remote.Address.Equals(Endpoint.Address) || _admits(remote)))
+        {
+            return true;
+        }
+
+        DockerLog.ConnectionDropped(_logger, Endpoint, client.RemoteEndPoint);
+        try
+        {
+            client.LingerState = new LingerOption(true, 0);
+        }
+        catch (SocketException)
+        {
+            // Already gone.
+        }
+
+        client.Dispose();
+        return false;
     }
 
     private async Task ServeAsync(Socket socket, CancellationToken stopping)
@@ -104,10 +141,10 @@ internal sealed class EmulatedDockerDaemon : IDisposable
                     new SslServerAuthenticationOptions
                     {
                         ServerCertificateContext = _material.Context,
-                        ClientCertificateRequired = true,
+                        ClientCertificateRequired = _requireClientCertificate,
                         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                         RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                            certificate is X509Certificate2 client && _material.IsValidClient(client),
+                            certificate is X509Certificate2 client ? _material.IsValidClient(client) : !_requireClientCertificate,
                     },
                     handshake.Token);
             }

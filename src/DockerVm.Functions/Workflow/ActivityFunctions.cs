@@ -75,6 +75,10 @@ public static class ActivityFunctions
     public static Task<StartDockerInstallationOutput> RunStartDockerInstallation([ActivityTrigger] StartDockerInstallationInput input, FunctionContext context) =>
         DurableFunctionAdapter.RunActivityAsync<StartDockerInstallation, StartDockerInstallationInput, StartDockerInstallationOutput>(input, context);
 
+    [Function(nameof(StartDockerVerification))]
+    public static Task<StartDockerInstallationOutput> RunStartDockerVerification([ActivityTrigger] StartDockerVerificationInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<StartDockerVerification, StartDockerVerificationInput, StartDockerInstallationOutput>(input, context);
+
     [Function(nameof(StartVirtualMachineCreation))]
     public static Task<StartVirtualMachineCreationOutput> RunStartVirtualMachineCreation([ActivityTrigger] StartVirtualMachineCreationInput input, FunctionContext context) =>
         DurableFunctionAdapter.RunActivityAsync<StartVirtualMachineCreation, StartVirtualMachineCreationInput, StartVirtualMachineCreationOutput>(input, context);

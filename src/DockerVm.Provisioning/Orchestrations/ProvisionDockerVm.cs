@@ -14,7 +14,8 @@ namespace DockerVm.Provisioning.Orchestrations;
 
 /// <summary>
 /// Provisions one TLS-secured Docker host: network → certificates (into Key Vault) → VM (started, then polled) →
-/// Docker installer extension (started, then polled) → mutual-TLS check → callback. On failure it deletes what it
+/// Docker installer extension (started, then polled) → the in-VM mutual-TLS check read from the extension's instance
+/// view (docs/decisions/0002) → callback. On failure it deletes what it
 /// created, in reverse order, sends the failure callback and returns a failed <see cref="ProvisionDockerVmResult"/>
 /// carrying the ARM error code (see docs/decisions: a failure is a result, counted by the outcome metric).
 /// Only secret identifiers ever pass through here.
@@ -61,22 +62,9 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
             run.Enter(ProvisioningStep.InstallingDocker);
             var extension = await context.CallActivityAsync<StartDockerInstallationOutput>(
                 nameof(StartDockerInstallation),
-                new StartDockerInstallationInput(vm.VmResourceId, input.Location, input.Installer, input.DockerPort, input.DaemonOptions, run.Secrets, run.Tags),
+                new StartDockerInstallationInput(vm.VmResourceId, input.Location, input.Installer, input.DockerPort, input.DaemonOptions, run.Secrets, run.Tags, network.PublicIp.Fqdn),
                 run.Retry);
-            await WorkflowSteps.WaitUntilProvisionedAsync(
-                context,
-                () => context.CallActivityAsync<ArmOperationState>(nameof(GetExtensionState), new GetExtensionStateInput(extension.ExtensionResourceId), run.Retry),
-                settings.ExtensionReadyTimeout,
-                settings,
-                timeoutCode: "ExtensionReadyTimeout",
-                failedCode: "VMExtensionProvisioningError",
-                what: $"Docker installation {extension.ExtensionResourceId}");
-
-            run.Enter(ProvisioningStep.VerifyingDocker);
-            var docker = await context.CallActivityAsync<VerifyDockerEndpointOutput>(
-                nameof(VerifyDockerEndpoint),
-                new VerifyDockerEndpointInput(network.PublicIp.IpAddress, network.PublicIp.Fqdn, input.DockerPort, run.Secrets),
-                WorkflowSteps.TransientRetry(settings, settings.VerifyAttempts));
+            var docker = await VerifyDockerAsync(context, run, vm.VmResourceId, extension.ExtensionResourceId, network.PublicIp.Fqdn);
 
             return await SucceedAsync(context, run, new ProvisionDockerVmResult
             {
@@ -98,6 +86,76 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
         catch (WorkflowStepFailedException ex)
         {
             return await FailAsync(context, run, ex.ErrorCode, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Waits for the installer, then reads the in-VM check (docs/decisions/0002). CustomScript runs the check as the last
+    /// part of the install script; after DockerExtension a verify-only CustomScript runs it. A failed extension whose
+    /// output carries the check's result is a verification failure (step <c>verifyingDocker</c>, the check's code);
+    /// without one it is the extension's own failure.
+    /// </summary>
+    private static async Task<VerifyDockerEndpointOutput> VerifyDockerAsync(
+        TaskOrchestrationContext context, ProvisioningRun run, string vmResourceId, string installerId, string fqdn)
+    {
+        var (input, settings) = (run.Spec, run.Settings);
+        var verifierId = installerId;
+        var state = await WaitForExtensionAsync(context, run, installerId, "ExtensionReadyTimeout", $"Docker installation {installerId}");
+        if (input.Installer == DockerInstaller.DockerExtension)
+        {
+            ThrowIfFailed(state, installerId);
+            run.Enter(ProvisioningStep.VerifyingDocker);
+            var verifier = await context.CallActivityAsync<StartDockerInstallationOutput>(
+                nameof(StartDockerVerification),
+                new StartDockerVerificationInput(vmResourceId, input.Location, fqdn, input.DockerPort, run.Secrets!, run.Tags),
+                run.Retry);
+            verifierId = verifier.ExtensionResourceId;
+            state = await WaitForExtensionAsync(context, run, verifierId, "DockerVerificationTimeout", $"Docker check {verifierId}");
+        }
+
+        var read = () => context.CallActivityAsync<VerifyDockerEndpointOutput>(
+            nameof(VerifyDockerEndpoint),
+            new VerifyDockerEndpointInput(verifierId, fqdn, input.DockerPort),
+            WorkflowSteps.TransientRetry(settings, settings.VerifyAttempts));
+        if (!state.IsFailed)
+        {
+            run.Enter(ProvisioningStep.VerifyingDocker);
+            return await read();
+        }
+
+        try
+        {
+            await read();
+        }
+        catch (TaskFailedException ex)
+        {
+            var (code, message) = WorkflowSteps.Describe(ex);
+            if (code != "DockerVerificationMissing")
+            {
+                run.Enter(ProvisioningStep.VerifyingDocker);
+                throw new WorkflowStepFailedException(code, message);
+            }
+        }
+
+        ThrowIfFailed(state, verifierId);
+        throw new WorkflowStepFailedException("VMExtensionProvisioningError", $"{verifierId} failed.");
+    }
+
+    private static Task<ArmOperationState> WaitForExtensionAsync(TaskOrchestrationContext context, ProvisioningRun run, string extensionId, string timeoutCode, string what) =>
+        WorkflowSteps.PollUntilAsync(
+            context,
+            () => context.CallActivityAsync<ArmOperationState>(nameof(GetExtensionState), new GetExtensionStateInput(extensionId), run.Retry),
+            s => s.IsTerminal,
+            context.CurrentUtcDateTime + run.Settings.ExtensionReadyTimeout,
+            run.Settings.PollInterval,
+            timeoutCode,
+            what);
+
+    private static void ThrowIfFailed(ArmOperationState state, string extensionId)
+    {
+        if (state.IsFailed)
+        {
+            throw new WorkflowStepFailedException(state.ErrorCode ?? "VMExtensionProvisioningError", state.ErrorMessage ?? $"{extensionId} ended in state {state.ProvisioningState}.");
         }
     }
 

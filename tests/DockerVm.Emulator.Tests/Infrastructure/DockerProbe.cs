@@ -6,10 +6,26 @@ namespace DockerVm.Emulator.Tests.Infrastructure;
 /// <summary>A Docker Engine API client the way `docker --tlsverify` connects: client certificate, server checked against the CA.</summary>
 internal static class DockerProbe
 {
-    public static HttpClient Client(string address, int port, X509Certificate2 authority, X509Certificate2? clientCertificate)
+    /// <param name="source">The local address to connect from (a distinct loopback address stands for a distinct actor).</param>
+    public static HttpClient Client(string address, int port, X509Certificate2 authority, X509Certificate2? clientCertificate, System.Net.IPAddress? source = null)
     {
         var handler = new SocketsHttpHandler
         {
+            ConnectCallback = source is null ? null : async (context, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new System.Net.IPEndPoint(source, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, ct);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
             PooledConnectionLifetime = TimeSpan.FromSeconds(30),
             SslOptions = new SslClientAuthenticationOptions
             {

@@ -42,15 +42,16 @@ internal static class Scenario
         return operation.Value;
     }
 
-    public static async Task<Network> NetworkAsync(ArmClient arm, ResourceGroupResource group, string prefix, int dockerPort = 2376)
+    /// <param name="allowedSource">The NSG's SSH/Docker source: by default the test process's own loopback address (the caller).</param>
+    public static async Task<Network> NetworkAsync(ArmClient arm, ResourceGroupResource group, string prefix, int dockerPort = 2376, string allowedSource = "127.0.0.1/32")
     {
         var nsg = Id(group, "Microsoft.Network/networkSecurityGroups", $"{prefix}-nsg");
         await PutAsync(arm, nsg, new
         {
             securityRules = new object[]
             {
-                new { name = "ssh", properties = new { protocol = "Tcp", access = "Allow", direction = "Inbound", priority = 100, sourceAddressPrefix = "203.0.113.0/24", sourcePortRange = "*", destinationAddressPrefix = "*", destinationPortRange = "22" } },
-                new { name = "docker", properties = new { protocol = "Tcp", access = "Allow", direction = "Inbound", priority = 110, sourceAddressPrefix = "203.0.113.0/24", sourcePortRange = "*", destinationAddressPrefix = "*", destinationPortRange = dockerPort.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
+                new { name = "ssh", properties = new { protocol = "Tcp", access = "Allow", direction = "Inbound", priority = 100, sourceAddressPrefix = allowedSource, sourcePortRange = "*", destinationAddressPrefix = "*", destinationPortRange = "22" } },
+                new { name = "docker", properties = new { protocol = "Tcp", access = "Allow", direction = "Inbound", priority = 110, sourceAddressPrefix = allowedSource, sourcePortRange = "*", destinationAddressPrefix = "*", destinationPortRange = dockerPort.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
             },
         });
         var publicIpId = Id(group, "Microsoft.Network/publicIPAddresses", $"{prefix}-ip");

@@ -107,12 +107,13 @@ internal sealed class FakeAzure
         Add<StartDockerInstallationInput, StartDockerInstallationOutput>(registry, nameof(StartDockerInstallation), StartInstallation);
         Add<GetExtensionStateInput, ArmOperationState>(registry, nameof(GetExtensionState), _ =>
             ExtensionStates.TryDequeue(out var state) ? state : new ArmOperationState("Succeeded", null, null));
-        Add<VerifyDockerEndpointInput, VerifyDockerEndpointOutput>(registry, nameof(VerifyDockerEndpoint), input =>
+        Add<StartDockerVerificationInput, StartDockerInstallationOutput>(registry, nameof(StartDockerVerification), input =>
         {
-            // Like the real check: the client pair must be readable from the vault by identifier.
+            // Like the real step: the client pair must be readable from the vault by identifier.
             _ = ReadSecret(input.Secrets.ClientKey);
-            return new VerifyDockerEndpointOutput("27.5.1", "1.47");
+            return new StartDockerInstallationOutput(input.VmResourceId + "/extensions/docker-verify");
         });
+        Add<VerifyDockerEndpointInput, VerifyDockerEndpointOutput>(registry, nameof(VerifyDockerEndpoint), _ => new VerifyDockerEndpointOutput("27.5.1", "1.47"));
         Add<SendCallbackInput, CallbackAttemptResult>(registry, nameof(SendCallback), input =>
         {
             Callbacks.Enqueue(input);

@@ -91,6 +91,7 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
     {
         var fake = NewFake();
         fake.ExtensionStates.Enqueue(new ArmOperationState("Failed", "VMExtensionProvisioningError", "apt-get exited with 100"));
+        fake.Fail(nameof(VerifyDockerEndpoint), new PermanentProvisioningException("DockerVerificationMissing", "no DOCKERVM-VERIFY line"));
         await using var host = await WorkflowTestHost.StartAsync(fake);
 
         var result = (await host.RunAsync(TestSpecs.Spec())).ReadOutputAs<ProvisionDockerVmResult>()!;
@@ -101,7 +102,6 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
         Assert.Equal(ProvisioningStep.InstallingDocker, result.FailedStep);
         Assert.Equal(Enumerable.Reverse(fake.Created), fake.Deleted);
         Assert.Empty(fake.Secrets);
-        Assert.DoesNotContain(nameof(VerifyDockerEndpoint), fake.Calls);
         Assert.Equal(DockerHostEventType.Failed, Assert.Single(fake.Callbacks).Event.Type);
     }
 
@@ -276,5 +276,37 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
         var settings = System.Text.Json.JsonDocument.Parse(Assert.Single(fake.ProtectedSettings)).RootElement.GetProperty("certs");
         var key = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(settings.GetProperty("key").GetString()!));
         Assert.Equal(fake.Secrets.Values.Single(s => s.Id == result.Secrets!.ServerKey).Value, key);
+    }
+
+    [Fact]
+    public async Task Run_InVmCheckFailsInsideTheInstaller_ReportsVerifyStepWithTheChecksCode()
+    {
+        var fake = NewFake();
+        fake.ExtensionStates.Enqueue(new ArmOperationState("Failed", "VMExtensionProvisioningError", "exit status=1"));
+        fake.Fail(nameof(VerifyDockerEndpoint), new PermanentProvisioningException("DockerClientCertificateNotRequired", "the daemon answered a client without a certificate"));
+        await using var host = await WorkflowTestHost.StartAsync(fake);
+
+        var result = (await host.RunAsync(TestSpecs.Spec())).ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("DockerClientCertificateNotRequired", result.ErrorCode);
+        Assert.Equal(ProvisioningStep.VerifyingDocker, result.FailedStep);
+        Assert.Equal(Enumerable.Reverse(fake.Created), fake.Deleted);
+    }
+
+    [Fact]
+    public async Task Run_DockerExtensionInstaller_VerifiesWithASecondCustomScriptExtension()
+    {
+        var fake = NewFake();
+        await using var host = await WorkflowTestHost.StartAsync(fake);
+
+        var result = (await host.RunAsync(TestSpecs.Spec(installer: DockerInstaller.DockerExtension))).ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.True(result.Succeeded, result.ErrorMessage);
+        var calls = fake.Calls.ToList();
+        var verification = calls.IndexOf(nameof(StartDockerVerification));
+        Assert.True(verification > calls.IndexOf(nameof(GetExtensionState)), string.Join(", ", calls));
+        Assert.Equal(nameof(GetExtensionState), calls[verification + 1]);
+        Assert.Equal(nameof(VerifyDockerEndpoint), calls[calls.LastIndexOf(nameof(GetExtensionState)) + 1]);
     }
 }

@@ -14,7 +14,7 @@ public sealed class TaskNamesTests
         "CreateNetworkInterface", "CreateNetworkSecurityGroup", "CreatePublicIpAddress", "CreateVirtualNetwork",
         "DeleteDockerSecrets", "DeleteResource", "EnsureResourceGroup", "GetExtensionState", "GetResourceState",
         "GetVirtualMachineState", "GetWorkflowSettings", "IssueDockerCertificates", "RecordProvisioningOutcome",
-        "SendCallback", "StartDockerInstallation", "StartVirtualMachineCreation", "VerifyDockerEndpoint",
+        "SendCallback", "StartDockerInstallation", "StartDockerVerification", "StartVirtualMachineCreation", "VerifyDockerEndpoint",
     ];
 
     private static IEnumerable<Type> TaskTypes(Type openBase) =>

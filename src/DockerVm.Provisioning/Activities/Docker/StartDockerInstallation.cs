@@ -18,7 +18,8 @@ public sealed record StartDockerInstallationInput(
     int DockerPort,
     IReadOnlyList<string> DaemonOptions,
     DockerSecretIdentifiers Secrets,
-    IReadOnlyDictionary<string, string> Tags);
+    IReadOnlyDictionary<string, string> Tags,
+    string? Fqdn = null);
 
 public sealed record StartDockerInstallationOutput(string ExtensionResourceId);
 
@@ -52,8 +53,15 @@ public sealed partial class StartDockerInstallation(ArmClient arm, SecretClient 
             data.ExtensionType = DockerInstallMaterial.CustomScriptType;
             data.TypeHandlerVersion = DockerInstallMaterial.CustomScriptVersion;
             data.Settings = BinaryData.FromString("{}");
-            data.ProtectedSettings = DockerInstallMaterial.CustomScriptProtectedSettings(
-                DockerInstallMaterial.BuildInstallScript(ca, cert, key, input.DockerPort, input.DaemonOptions));
+            var script = DockerInstallMaterial.BuildInstallScript(ca, cert, key, input.DockerPort, input.DaemonOptions);
+            if (input.Fqdn is { } fqdn)
+            {
+                // The in-VM check ends the script (docs/decisions/0002); it needs the client pair.
+                script += DockerVerifyScript.Section(
+                    fqdn, input.DockerPort, ca, await KeyVaultPem.ReadAsync(secrets, input.Secrets.ClientCertificate), await KeyVaultPem.ReadAsync(secrets, input.Secrets.ClientKey));
+            }
+
+            data.ProtectedSettings = DockerInstallMaterial.CustomScriptProtectedSettings(script);
         }
 
         foreach (var (tag, value) in input.Tags)

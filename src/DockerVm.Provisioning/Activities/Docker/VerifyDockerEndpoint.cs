@@ -1,81 +1,86 @@
-using System.Net;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
-using Azure.Security.KeyVault.Secrets;
+using Azure.Core;
+using Azure.ResourceManager;
+using Azure.ResourceManager.Compute;
+using Azure.ResourceManager.Compute.Models;
+using DockerVm.Provisioning.Azure;
 using DockerVm.Provisioning.Contracts;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
 namespace DockerVm.Provisioning.Activities.Docker;
 
-/// <param name="PublicIpAddress">Where to connect (the FQDN need not resolve, e.g. locally).</param>
-/// <param name="Fqdn">The TLS target host: the server certificate must name it.</param>
-public sealed record VerifyDockerEndpointInput(string PublicIpAddress, string Fqdn, int DockerPort, DockerSecretIdentifiers Secrets);
+/// <param name="ExtensionResourceId">The extension that ran <see cref="DockerVerifyScript"/> (the CustomScript installer,
+/// or the verify-only CustomScript next to DockerExtension).</param>
+/// <param name="Fqdn">For logs and messages only: the check itself ran inside the VM against this name.</param>
+public sealed record VerifyDockerEndpointInput(string ExtensionResourceId, string Fqdn, int DockerPort);
 
 public sealed record VerifyDockerEndpointOutput(string DockerVersion, string ApiVersion);
 
 /// <summary>
-/// Proves the host works as a caller would use it: mutual TLS to <c>{ip}:{port}</c> with the issued client certificate,
-/// trusting only the per-VM CA and requiring the FQDN in the server certificate, then <c>GET /_ping</c> and
-/// <c>GET /version</c>. Failures are transient (dockerd may still be restarting); the orchestrator bounds the retries.
+/// Reads the result of the in-VM check (docs/decisions/0002) from the extension's instance view: the
+/// <c>DOCKERVM-VERIFY</c> line in the stdout tail the handler reports (Linux CustomScript 2.x puts
+/// <c>"\n[stdout]\n{tail}\n[stderr]\n{tail}"</c> into the status message, custom-script-extension-linux main/cmds.go
+/// <c>enable()</c>; Windows-style handlers report a <c>ComponentStatus/StdOut/succeeded</c> substatus, read too).
+/// The service never connects to the host: the NSG only lets the caller's CIDRs in. A check that failed, or no line
+/// at all, is a permanent failure with the check's error code.
 /// </summary>
-public sealed partial class VerifyDockerEndpoint(SecretClient secrets, ILogger<VerifyDockerEndpoint> logger)
+public sealed partial class VerifyDockerEndpoint(ArmClient arm, ILogger<VerifyDockerEndpoint> logger)
     : TaskActivity<VerifyDockerEndpointInput, VerifyDockerEndpointOutput>
 {
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(20);
-
     public override async Task<VerifyDockerEndpointOutput> RunAsync(TaskActivityContext context, VerifyDockerEndpointInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var caPem = await KeyVaultPem.ReadAsync(secrets, input.Secrets.CaCertificate);
-        var clientCertPem = await KeyVaultPem.ReadAsync(secrets, input.Secrets.ClientCertificate);
-        var clientKeyPem = await KeyVaultPem.ReadAsync(secrets, input.Secrets.ClientKey);
+        var view = await AzureErrors.Call(async () =>
+        {
+            var extension = arm.GetVirtualMachineExtensionResource(new ResourceIdentifier(input.ExtensionResourceId));
+            return (await extension.GetAsync(expand: "instanceView")).Value.Data.InstanceView;
+        });
 
-        using var ca = X509Certificate2.CreateFromPem(caPem);
-        using var clientCertificate = X509Certificate2.CreateFromPem(clientCertPem, clientKeyPem);
-        var endpoint = new IPEndPoint(IPAddress.Parse(input.PublicIpAddress), input.DockerPort);
-        using var http = DockerTlsClient.Create(endpoint, input.Fqdn, ca, clientCertificate, RequestTimeout);
-
-        try
-        {
-            var ping = await http.GetStringAsync("_ping");
-            if (!string.Equals(ping.Trim(), "OK", StringComparison.Ordinal))
-            {
-                throw new TransientProvisioningException("DockerPingFailed", $"/_ping answered '{Truncate(ping)}' instead of OK.");
-            }
-
-            using var version = JsonDocument.Parse(await http.GetStringAsync("version"));
-            var root = version.RootElement;
-            var result = new VerifyDockerEndpointOutput(
-                root.TryGetProperty("Version", out var v) ? v.GetString() ?? "" : "",
-                root.TryGetProperty("ApiVersion", out var a) ? a.GetString() ?? "" : "");
-            LogVerified(logger, context.InstanceId, input.Fqdn, input.DockerPort, result.DockerVersion);
-            return result;
-        }
-        catch (HttpRequestException ex) when (ex.InnerException is AuthenticationException)
-        {
-            // A certificate mismatch will not fix itself by waiting, but a half-restarted daemon can present an old
-            // certificate briefly: keep it transient and let the bounded retry decide.
-            throw new TransientProvisioningException("DockerTlsHandshakeFailed", $"TLS handshake with {input.Fqdn}:{input.DockerPort} failed: {ex.InnerException.Message}", ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new TransientProvisioningException("DockerEndpointUnreachable", $"{input.Fqdn}:{input.DockerPort} ({input.PublicIpAddress}): {ex.Message}", ex);
-        }
-        catch (TaskCanceledException ex)
-        {
-            throw new TransientProvisioningException("DockerEndpointTimeout", $"{input.Fqdn}:{input.DockerPort} did not answer within {RequestTimeout.TotalSeconds} s.", ex);
-        }
-        catch (JsonException ex)
-        {
-            throw new PermanentProvisioningException("DockerVersionUnreadable", $"/version did not return JSON: {ex.Message}", ex);
-        }
+        var result = Interpret(view, input);
+        LogVerified(logger, context.InstanceId, input.Fqdn, input.DockerPort, result.DockerVersion, result.ApiVersion);
+        return result;
     }
 
-    private static string Truncate(string text) => text.Length > 100 ? text[..100] : text;
+    /// <summary>The check's outcome from an instance view; throws <see cref="PermanentProvisioningException"/> on failure.</summary>
+    public static VerifyDockerEndpointOutput Interpret(VirtualMachineExtensionInstanceView? view, VerifyDockerEndpointInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var outputs = (view?.Substatuses ?? []).Where(s => s.Code?.Contains("StdOut", StringComparison.OrdinalIgnoreCase) == true).Select(s => s.Message)
+            .Concat((view?.Statuses ?? []).Select(s => StdoutOf(s.Message)));
+        var result = outputs.Select(DockerVerifyScript.FindResult).FirstOrDefault(r => r is not null);
+        if (result is null)
+        {
+            throw new PermanentProvisioningException(
+                "DockerVerificationMissing",
+                $"The extension {input.ExtensionResourceId} reported no {DockerVerifyScript.Marker} line: the in-VM check of {input.Fqdn}:{input.DockerPort} did not run.");
+        }
 
-    [LoggerMessage(EventId = 2150, Level = LogLevel.Information, Message = "Instance {InstanceId}: Docker endpoint {Fqdn}:{Port} answered with mutual TLS, Docker {DockerVersion}")]
-    private static partial void LogVerified(ILogger logger, string instanceId, string fqdn, int port, string dockerVersion);
+        if (!result.Succeeded)
+        {
+            var code = result.Error is { Length: > 0 and <= 64 } error && error.All(char.IsAsciiLetterOrDigit) ? error
+                : !result.ClientCertRequired && result.Ping == "OK" ? "DockerClientCertificateNotRequired"
+                : "DockerEndpointUnreachable";
+            var message = result.Message is { Length: > 300 } long_ ? long_[..300] : result.Message;
+            throw new PermanentProvisioningException(code, $"In-VM check of {input.Fqdn}:{input.DockerPort} failed: {message ?? code}.");
+        }
+
+        return new VerifyDockerEndpointOutput(result.ServerVersion ?? "", result.ApiVersion!);
+    }
+
+    /// <summary>The <c>[stdout]</c> part of a Linux CustomScript status message (the whole message when it has none).</summary>
+    private static string? StdoutOf(string? message)
+    {
+        if (message is null)
+        {
+            return null;
+        }
+
+        var start = message.IndexOf("[stdout]", StringComparison.Ordinal);
+        var end = message.IndexOf("[stderr]", StringComparison.Ordinal);
+        return start < 0 ? message : end > start ? message[start..end] : message[start..];
+    }
+
+    [LoggerMessage(EventId = 2150, Level = LogLevel.Information, Message = "Instance {InstanceId}: Docker endpoint {Fqdn}:{Port} verified from inside the VM, Docker {DockerVersion}, API {ApiVersion}")]
+    private static partial void LogVerified(ILogger logger, string instanceId, string fqdn, int port, string dockerVersion, string apiVersion);
 }

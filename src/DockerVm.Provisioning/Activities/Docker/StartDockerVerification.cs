@@ -1,0 +1,75 @@
+using Azure;
+using Azure.Core;
+using Azure.ResourceManager;
+using Azure.ResourceManager.Compute;
+using Azure.Security.KeyVault.Secrets;
+using DockerVm.Provisioning.Azure;
+using DockerVm.Provisioning.Contracts;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+
+namespace DockerVm.Provisioning.Activities.Docker;
+
+public sealed record StartDockerVerificationInput(
+    string VmResourceId,
+    string Location,
+    string Fqdn,
+    int DockerPort,
+    DockerSecretIdentifiers Secrets,
+    IReadOnlyDictionary<string, string> Tags);
+
+/// <summary>
+/// For the DockerExtension installer, which cannot run our check: puts a CustomScript extension whose script is only
+/// <see cref="DockerVerifyScript"/> (a VM may carry both handler types, one CustomScript each). The CA and client pair
+/// go into <c>protectedSettings</c> only. Returns once ARM accepted the PUT; the orchestrator polls
+/// <see cref="GetExtensionState"/> and then reads the result with <see cref="VerifyDockerEndpoint"/>.
+/// </summary>
+public sealed partial class StartDockerVerification(ArmClient arm, SecretClient secrets, ILogger<StartDockerVerification> logger)
+    : TaskActivity<StartDockerVerificationInput, StartDockerInstallationOutput>
+{
+    public override async Task<StartDockerInstallationOutput> RunAsync(TaskActivityContext context, StartDockerVerificationInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var ca = await KeyVaultPem.ReadAsync(secrets, input.Secrets.CaCertificate);
+        var cert = await KeyVaultPem.ReadAsync(secrets, input.Secrets.ClientCertificate);
+        var key = await KeyVaultPem.ReadAsync(secrets, input.Secrets.ClientKey);
+        var data = new VirtualMachineExtensionData(new AzureLocation(input.Location))
+        {
+            AutoUpgradeMinorVersion = true,
+            Publisher = DockerInstallMaterial.CustomScriptPublisher,
+            ExtensionType = DockerInstallMaterial.CustomScriptType,
+            TypeHandlerVersion = DockerInstallMaterial.CustomScriptVersion,
+            Settings = BinaryData.FromString("{}"),
+            ProtectedSettings = DockerInstallMaterial.CustomScriptProtectedSettings(DockerVerifyScript.Standalone(input.Fqdn, input.DockerPort, ca, cert, key)),
+        };
+        foreach (var (tag, value) in input.Tags)
+        {
+            data.Tags[tag] = value;
+        }
+
+        return await AzureErrors.Call(async () =>
+        {
+            var extensions = arm.GetVirtualMachineResource(new ResourceIdentifier(input.VmResourceId)).GetVirtualMachineExtensions();
+            try
+            {
+                await extensions.CreateOrUpdateAsync(WaitUntil.Started, DockerVerifyScript.ExtensionName, data);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // A retry after a lost response: the first PUT is still running the check.
+                if (!(await extensions.ExistsAsync(DockerVerifyScript.ExtensionName)).Value)
+                {
+                    throw;
+                }
+            }
+
+            LogStarted(logger, context.InstanceId, input.VmResourceId, input.DockerPort);
+            return new StartDockerInstallationOutput(
+                new ResourceIdentifier(input.VmResourceId).AppendChildResource("extensions", DockerVerifyScript.ExtensionName).ToString());
+        });
+    }
+
+    [LoggerMessage(EventId = 2151, Level = LogLevel.Information, Message = "Instance {InstanceId}: in-VM Docker check started on {VmResourceId}, Docker port {DockerPort}")]
+    private static partial void LogStarted(ILogger logger, string instanceId, string vmResourceId, int dockerPort);
+}
