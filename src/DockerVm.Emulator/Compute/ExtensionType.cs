@@ -112,6 +112,11 @@ internal sealed class ExtensionType : ResourceType
     {
         try
         {
+            if (type == "DockerExtension" && AzureEnvironmentError(settings) is { } invalid)
+            {
+                return new PreparedInstall(0, null, invalid);
+            }
+
             var plan = type switch
             {
                 "DockerExtension" => DockerInstallPlan.FromDockerExtension(settings, protectedSettings),
@@ -126,6 +131,31 @@ internal sealed class ExtensionType : ResourceType
         catch (InvalidDataException ex)
         {
             return new PreparedInstall(0, null, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// The DockerExtension handler's first step: <c>azure-environment</c> must be <c>AzureChinaCloud</c>, <c>AzureCloud</c>
+    /// or empty, compared exactly, else the enable fails (Azure/azure-docker-extension op-enable.go, <c>enable()</c>:
+    /// "invalid environment name: %s"; a non-string fails the settings' JSON decoding first, handlersettings.go).
+    /// </summary>
+    private static string? AzureEnvironmentError(JsonObject? settings)
+    {
+        switch (settings?["azure-environment"])
+        {
+            case null:
+                return null;
+            case JsonValue value when value.TryGetValue<string>(out var name):
+                return name is "AzureChinaCloud" or "AzureCloud" or "" ? null : $"invalid environment name: {name}";
+            case var other:
+                var kind = other.GetValueKind() switch
+                {
+                    System.Text.Json.JsonValueKind.Number => "number",
+                    System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => "bool",
+                    System.Text.Json.JsonValueKind.Array => "array",
+                    _ => "object",
+                };
+                return $"error parsing handler settings: failed to unmarshal public settings: json: cannot unmarshal {kind} into Go struct field publicSettings.azure-environment of type string";
         }
     }
 

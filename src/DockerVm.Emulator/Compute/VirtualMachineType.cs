@@ -184,6 +184,8 @@ internal sealed partial class VirtualMachineType : ResourceType
                 "imageReference");
         }
 
+        // After the catalog check, as Compute does: a known image on a size that cannot boot it.
+        BootCompatibility.EnsureBootable((string)properties["hardwareProfile"]!["vmSize"]!, publisher, offer, sku);
         image["version"] = version;
         image["exactVersion"] = version.Equals("latest", StringComparison.OrdinalIgnoreCase) ? "24.04.202511180" : version;
         return ComputeCatalog.IsWindows(publisher);
@@ -377,7 +379,7 @@ internal sealed partial class VirtualMachineType : ResourceType
                     ["properties"] = new JsonObject
                     {
                         ["osType"] = windows ? "Windows" : "Linux",
-                        ["hyperVGeneration"] = "V2",
+                        ["hyperVGeneration"] = HyperVGeneration(vm.Properties),
                         ["creationData"] = new JsonObject { ["createOption"] = "FromImage" },
                         ["diskSizeGB"] = sizeGb,
                         ["diskState"] = "Attached",
@@ -443,7 +445,7 @@ internal sealed partial class VirtualMachineType : ResourceType
             ["computerName"] = (string?)vm.Properties["osProfile"]?["computerName"],
             ["osName"] = "ubuntu",
             ["osVersion"] = "24.04",
-            ["hyperVGeneration"] = "V2",
+            ["hyperVGeneration"] = HyperVGeneration(vm.Properties),
             ["vmAgent"] = new JsonObject
             {
                 ["vmAgentVersion"] = succeeded ? "2.12.0.4" : "Unknown",
@@ -461,6 +463,13 @@ internal sealed partial class VirtualMachineType : ResourceType
             ["statuses"] = statuses,
         };
     }
+
+    /// <summary>"V1" or "V2", from the marketplace image (custom images by id are taken as Generation 2).</summary>
+    private static string HyperVGeneration(JsonObject properties) =>
+        properties["storageProfile"]?["imageReference"] is JsonObject image && (string?)image["id"] is not { Length: > 0 }
+            && BootCompatibility.ImageGeneration((string?)image["publisher"] ?? "", (string?)image["offer"] ?? "", (string?)image["sku"] ?? "") == "1"
+            ? "V1"
+            : "V2";
 
     private static bool IsComplexPassword(string password, bool windows)
     {

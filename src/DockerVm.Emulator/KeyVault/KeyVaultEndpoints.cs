@@ -11,6 +11,8 @@ internal static partial class KeyVaultEndpoints
     private const int MaxPageSize = 25;
     private const int MaxValueLength = 25 * 1024;
     private const int RecoverableDays = 90;
+    private const int MaxTags = 15;
+    private const int MaxTagLength = 512;
 
     public static void MapKeyVault(this IEndpointRouteBuilder app, SecretStore store, EmulatorOptions options)
     {
@@ -144,6 +146,18 @@ internal static partial class KeyVaultEndpoints
         }
     }
 
+    /// <summary>At most 15 tags, names and values of at most 512 characters (about-secrets.md, "Secret tags", as corrected
+    /// after MicrosoftDocs/azure-docs#117407; earlier versions said 256). Key Vault answers a 16th tag with 400
+    /// BadParameter "Property has invalid value" (hashicorp/terraform-provider-azurerm#16780, aztfmod/terraform-azurerm-caf#821).</summary>
+    private static void EnsureTagLimits(JsonObject request)
+    {
+        if (request["tags"] is JsonObject tags
+            && (tags.Count > MaxTags || tags.Any(t => t.Key.Length > MaxTagLength || (t.Value is JsonValue v && v.TryGetValue<string>(out var text) && text.Length > MaxTagLength))))
+        {
+            throw AzureErrorException.BadRequest("BadParameter", "Property has invalid value\r\n");
+        }
+    }
+
     private static async Task SetSecret(HttpContext ctx, SecretStore store, EmulatorOptions options)
     {
         RequireApiVersion(ctx.Request);
@@ -158,6 +172,8 @@ internal static partial class KeyVaultEndpoints
         {
             throw AzureErrorException.BadRequest("BadParameter", $"The secret value exceeds the maximum allowed size of {MaxValueLength} characters.");
         }
+
+        EnsureTagLimits(request);
 
         JsonObject body;
         lock (store.Gate)
@@ -224,6 +240,7 @@ internal static partial class KeyVaultEndpoints
         RequireApiVersion(ctx.Request);
         var name = Name(ctx);
         var request = await ArmHttp.ReadObjectAsync(ctx.Request);
+        EnsureTagLimits(request);
         JsonObject body;
         lock (store.Gate)
         {

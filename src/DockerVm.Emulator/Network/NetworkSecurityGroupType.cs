@@ -110,14 +110,7 @@ internal sealed class NetworkSecurityGroupType : NetworkResourceType
         RequireOneOf(rule, "destinationAddressPrefix", "destinationAddressPrefixes", ruleId);
         ValidatePorts(rule, "sourcePortRange", "sourcePortRanges", ruleId);
         ValidatePorts(rule, "destinationPortRange", "destinationPortRanges", ruleId);
-        foreach (var prefix in Values(rule, "sourceAddressPrefix", "sourceAddressPrefixes").Concat(Values(rule, "destinationAddressPrefix", "destinationAddressPrefixes")))
-        {
-            if (!IsAddressPrefix(prefix))
-            {
-                throw AzureErrorException.BadRequest("SecurityRuleInvalidAddressPrefix", $"Security rule {ruleId} has invalid Address prefix. Value provided: {prefix}.");
-            }
-        }
-
+        ValidatePrefixes(rule, ruleId);
         return (direction, priority);
     }
 
@@ -178,11 +171,67 @@ internal sealed class NetworkSecurityGroupType : NetworkResourceType
         }
     }
 
-    private static bool IsAddressPrefix(string prefix) =>
-        prefix == "*" || Cidr.TryParse(prefix, out _) || System.Net.IPAddress.TryParse(prefix, out _)
-        || ServiceTags.Contains(prefix, StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Address prefixes as Microsoft.Network checks them: the singular property takes a CIDR, an address, <c>*</c> or a
+    /// service tag; the plural takes CIDRs and addresses only (networkSecurityGroup.json, SecurityRulePropertiesFormat;
+    /// the error as quoted in kubernetes/kubernetes#71789 and hashicorp/terraform-provider-azurerm#5617). IPv4 and IPv6
+    /// are both valid, but not in one rule (the error as quoted in gardener/gardener-extension-provider-azure#397).
+    /// </summary>
+    private static void ValidatePrefixes(JsonObject rule, string ruleId)
+    {
+        var families = new HashSet<System.Net.Sockets.AddressFamily>();
+        foreach (var (single, plural, parameter) in new[]
+        {
+            ("sourceAddressPrefix", "sourceAddressPrefixes", "SourceAddressPrefix"),
+            ("destinationAddressPrefix", "destinationAddressPrefixes", "DestinationAddressPrefix"),
+        })
+        {
+            var prefixes = new List<(string Value, bool InList)>();
+            if ((string?)rule[single] is { Length: > 0 } one)
+            {
+                prefixes.Add((one, false));
+            }
 
-    private static readonly string[] ServiceTags = ["Internet", "VirtualNetwork", "AzureLoadBalancer", "AzureCloud", "Any"];
+            foreach (var node in rule[plural] as JsonArray ?? [])
+            {
+                if ((string?)node is { Length: > 0 } value)
+                {
+                    prefixes.Add((value, true));
+                }
+            }
+
+            foreach (var (prefix, inList) in prefixes)
+            {
+                var family = AddressPrefix.FamilyOf(prefix);
+                if (family is { } f)
+                {
+                    families.Add(f);
+                }
+                else if (inList && (prefix == "*" || IsServiceTag(prefix)))
+                {
+                    throw AzureErrorException.BadRequest(
+                        "SecurityRuleParameterContainsUnsupportedValue",
+                        $"Security rule parameter {parameter} for rule with Id {ruleId} cannot specify existing VIRTUALNETWORK, INTERNET, AZURELOADBALANCER, '*' or system tags. Unsupported value used: {prefix}.");
+                }
+                else if (prefix != "*" && !IsServiceTag(prefix))
+                {
+                    throw AzureErrorException.BadRequest("SecurityRuleInvalidAddressPrefix", $"Security rule {ruleId} has invalid Address prefix. Value provided: {prefix}.");
+                }
+            }
+        }
+
+        if (families.Count > 1)
+        {
+            throw AzureErrorException.BadRequest(
+                "ResourceCannotContainAddressPrefixesFromDifferentAddressFamilies",
+                $"Resource {ruleId} contains IP addresses or prefixes that belong to different address families. All IP addresses or prefixes in the resource should belong to the same address family.");
+        }
+    }
+
+    private static bool IsServiceTag(string prefix) => ServiceTags.Contains(prefix, StringComparer.OrdinalIgnoreCase);
+
+    // "Any" is not one: ARM answers SecurityRuleInvalidAddressPrefix for it (ernestio/ernest#473); "*" means any.
+    private static readonly string[] ServiceTags = ["Internet", "VirtualNetwork", "AzureLoadBalancer", "AzureCloud"];
 
     private static JsonArray DefaultRules(string id)
     {

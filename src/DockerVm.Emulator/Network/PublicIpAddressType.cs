@@ -6,7 +6,8 @@ namespace DockerVm.Emulator.Network;
 
 /// <summary>
 /// Microsoft.Network/publicIPAddresses: Standard SKU, static, IPv4. The address comes from the loopback pool so the
-/// VM's emulated Docker daemon is reachable at it; the FQDN is Azure's (and does not resolve locally).
+/// VM's emulated Docker daemon is reachable at it; the FQDN is Azure's (and does not resolve locally):
+/// <c>{label}.{location}.cloudapp.azure.com</c>, or <c>{label}.{hash}.{location}.cloudapp.azure.com</c> with a label scope.
 /// </summary>
 internal sealed partial class PublicIpAddressType : NetworkResourceType
 {
@@ -67,7 +68,7 @@ internal sealed partial class PublicIpAddressType : NetworkResourceType
                 throw AzureErrorException.BadRequest("InvalidDomainNameLabel", $"The domain name label {label} is invalid. It must conform to the following regular expression: ^[a-z][a-z0-9-]{{1,61}}[a-z0-9]$.");
             }
 
-            var fqdn = $"{label}.{location}.{DnsZone(location)}";
+            var fqdn = $"{label}.{ScopeHash(put, dns, label)}{location}.{DnsZone(location)}";
             var clash = OfType(rt, Type).FirstOrDefault(p => !string.Equals(p.Id, put.Resource.Id, StringComparison.OrdinalIgnoreCase)
                 && string.Equals((string?)p.Properties["dnsSettings"]?["fqdn"], fqdn, StringComparison.OrdinalIgnoreCase));
             if (clash is not null)
@@ -103,6 +104,46 @@ internal sealed partial class PublicIpAddressType : NetworkResourceType
 
     public override void Deleted(ArmRuntime runtime, ArmResource resource) =>
         runtime.IpPool.Release((string?)resource.Properties["ipAddress"]);
+
+    /// <summary>
+    /// With <c>domainNameLabelScope</c> Azure puts a hash between label and region, "constant within that scope"
+    /// (publicIpAddress.json, PublicIPAddressDnsSettings; the public preview announcement of 2024-03-21), so the same
+    /// label in another scope gets another FQDN. Modelled as 16 lowercase characters (Azure's length is not documented)
+    /// of a SHA-256 over the scope's ids and the label; <c>NoReuse</c> hashes a fresh GUID, kept across updates.
+    /// Empty (no hash) without a scope.
+    /// </summary>
+    private static string ScopeHash(PutContext put, JsonObject dns, string label)
+    {
+        var scope = (string?)dns["domainNameLabelScope"];
+        if (string.IsNullOrEmpty(scope))
+        {
+            return string.Empty;
+        }
+
+        var canonical = Scopes.FirstOrDefault(s => s.Equals(scope, StringComparison.OrdinalIgnoreCase))
+            ?? throw AzureErrorException.BadRequest("InvalidRequestFormat", $"Cannot parse the request: the value '{scope}' of domainNameLabelScope is not one of {string.Join(", ", Scopes)}.");
+        dns["domainNameLabelScope"] = canonical;
+        var existingFqdn = (string?)put.Existing?.Properties["dnsSettings"]?["fqdn"];
+        if (canonical == "NoReuse" && existingFqdn?.Split('.') is [var oldLabel, var oldHash, ..] && oldLabel == label
+            && (string?)put.Existing!.Properties["dnsSettings"]?["domainNameLabelScope"] == canonical)
+        {
+            return oldHash + ".";
+        }
+
+        var options = put.Runtime.Options;
+        var seed = canonical switch
+        {
+            "TenantReuse" => $"{options.TenantId}",
+            "SubscriptionReuse" => $"{options.TenantId}/{options.SubscriptionId}",
+            "ResourceGroupReuse" => $"{options.TenantId}/{options.SubscriptionId}/{put.Resource.ResourceGroup.ToUpperInvariant()}",
+            _ => Guid.NewGuid().ToString(),
+        };
+        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{seed}|{label}"));
+        const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        return string.Concat(digest.Take(16).Select(b => Alphabet[b % Alphabet.Length])) + ".";
+    }
+
+    private static readonly string[] Scopes = ["TenantReuse", "SubscriptionReuse", "ResourceGroupReuse", "NoReuse"];
 
     [GeneratedRegex("^[a-z][a-z0-9-]{1,61}[a-z0-9]$")]
     private static partial Regex DomainNameLabel();

@@ -18,8 +18,14 @@ internal static partial class AzureClientRegistration
     /// (otherwise the SDK GETs the provider once to pick one).</summary>
     internal const string NetworkApiVersion = "2024-05-01";
 
-    /// <summary>Compute resources read or deleted generically (poll/delete by id) use Compute 1.2.0's api-version.</summary>
+    /// <summary>ComputeRP (VMs, extensions; typed and generic calls): 2023-07-01, the version the request bodies were
+    /// checked against. Azure.ResourceManager.Compute 1.2.0 was built for ComputeRP 2023-03-01 (its release notes); every
+    /// property the workflow sends exists in both.</summary>
     internal const string ComputeApiVersion = "2023-07-01";
+
+    /// <summary>Disks belong to DiskRP, whose versions differ from ComputeRP's (2023-04-02, 2023-10-02, ...;
+    /// specification/compute/.../DiskRP/stable): ARM refuses a ComputeRP version for <c>Microsoft.Compute/disks</c>.</summary>
+    internal const string DiskApiVersion = "2023-04-02";
 
     internal static readonly IReadOnlyDictionary<string, string> ApiVersions = new Dictionary<string, string>
     {
@@ -30,7 +36,7 @@ internal static partial class AzureClientRegistration
         ["Microsoft.Network/networkInterfaces"] = NetworkApiVersion,
         ["Microsoft.Compute/virtualMachines"] = ComputeApiVersion,
         ["Microsoft.Compute/virtualMachines/extensions"] = ComputeApiVersion,
-        ["Microsoft.Compute/disks"] = ComputeApiVersion,
+        ["Microsoft.Compute/disks"] = DiskApiVersion,
     };
 
     private static readonly string[] RealVaultDomains =

@@ -33,7 +33,8 @@ public sealed record DockerVmResourceNames(string ResourceGroup, string VmName)
     /// <summary>Extension name on the VM, for both installers.</summary>
     public const string DockerExtension = "docker";
 
-    /// <summary>DNS label of the public IP (the VM name; validated as a DNS label).</summary>
+    /// <summary>DNS label of the public IP (the VM name; validated as a DNS label). Azure makes the FQDN unique with a
+    /// hash scoped to the resource group (<c>CreatePublicIpAddress.DomainNameLabelScope</c>); the FQDN is read back from ARM.</summary>
     [JsonIgnore]
     public string DnsLabel => VmName.ToLowerInvariant();
 

@@ -9,6 +9,7 @@ public static class WorkflowTags
     public const string InstanceId = "dockervm-instance";
     public const string ManagedBy = "dockervm-managed-by";
     public const string ManagedByValue = "DockerVmFunctions";
+    /// <summary>On secrets: <c>{subscription}/{resourceGroup}/{vmName}</c>; a full VM id can exceed Key Vault's tag length.</summary>
     public const string VmResourceId = "dockervm-vm";
 
     /// <summary>Identifies one issuance: the five secrets of a consistent certificate set share it.</summary>

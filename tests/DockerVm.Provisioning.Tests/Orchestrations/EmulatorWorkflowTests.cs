@@ -50,7 +50,7 @@ public sealed class EmulatorWorkflowTests(EmulatorFixture fixture, ITestOutputHe
         Assert.True(result.Succeeded, $"{result.ErrorCode}: {result.ErrorMessage} at {result.FailedStep}");
         Assert.False(string.IsNullOrEmpty(result.DockerVersion));
         Assert.StartsWith("127.", result.PublicIpAddress, StringComparison.Ordinal);
-        Assert.Equal($"tcp://{name}.westeurope.cloudapp.azure.com:2376", result.DockerHost);
+        Assert.Matches($@"^tcp://{name}\.[a-z0-9]{{16}}\.westeurope\.cloudapp\.azure\.com:2376$", result.DockerHost);
         var secrets = host.Services.GetRequiredService<SecretClient>();
         var clientKey = (await secrets.GetSecretAsync(new KeyVaultSecretIdentifier(result.Secrets!.ClientKey).Name)).Value;
         Assert.Equal(IssueDockerCertificates.PemContentType, clientKey.Properties.ContentType);

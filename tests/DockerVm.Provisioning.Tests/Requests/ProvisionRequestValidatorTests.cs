@@ -223,7 +223,7 @@ public sealed class ProvisionRequestValidatorTests
     [InlineData("ssh-mislabelled", "sshPublicKey", "ssh-key-malformed")]
     [InlineData("ssh-bad-base64", "sshPublicKey", "ssh-key-malformed")]
     [InlineData("ssh-rfc4716", "sshPublicKey", "ssh-key-malformed")]
-    [InlineData("ssh-ecdsa-wrong-curve", "sshPublicKey", "ssh-key-malformed")]
+    [InlineData("ssh-ecdsa-wrong-curve", "sshPublicKey", "ssh-key-unsupported-type")]
     [InlineData("cidrs-missing", "allowedSourceCidrs", "required")]
     [InlineData("cidrs-empty", "allowedSourceCidrs", "cidr-list-empty")]
     [InlineData("cidr-host-bits", "allowedSourceCidrs[0]", "cidr-host-bits")]
@@ -418,9 +418,6 @@ public sealed class ProvisionRequestValidatorTests
     public static TheoryData<string> AcceptedKeys() => new()
     {
         TestSshKeys.Ed25519(),
-        TestSshKeys.Ecdsa("nistp256"),
-        TestSshKeys.Ecdsa("nistp384"),
-        TestSshKeys.Ecdsa("nistp521"),
         TestSshKeys.Rsa(2048),
         TestSshKeys.Rsa(4096),
     };

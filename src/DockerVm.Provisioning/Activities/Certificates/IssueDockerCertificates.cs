@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace DockerVm.Provisioning.Activities.Certificates;
 
 /// <param name="Names">Derived from the VM; names the five secrets.</param>
-/// <param name="VmResourceId">Written as a tag on every secret.</param>
+/// <param name="VmResourceId">The VM's ARM id; every secret is tagged with its short form (<c>IssueDockerCertificates.VmTagValue</c>).</param>
 public sealed record IssueDockerCertificatesInput(
     DockerVmResourceNames Names,
     string VmResourceId,
@@ -57,7 +57,7 @@ public sealed partial class IssueDockerCertificates(
         var tags = new Dictionary<string, string>
         {
             [WorkflowTags.InstanceId] = context.InstanceId,
-            [WorkflowTags.VmResourceId] = input.VmResourceId,
+            [WorkflowTags.VmResourceId] = VmTagValue(input.VmResourceId),
             [WorkflowTags.CertificateSet] = Guid.NewGuid().ToString("N"),
             [WorkflowTags.ManagedBy] = WorkflowTags.ManagedByValue,
         };
@@ -70,6 +70,19 @@ public sealed partial class IssueDockerCertificates(
         var ca = await WriteAsync(names.CaCertificateSecret, set.CaCertificatePem, tags);
         LogIssued(logger, context.InstanceId, names.VmName, input.KeyAlgorithm);
         return new DockerSecretIdentifiers(ca, serverCert, serverKey, clientCert, clientKey);
+    }
+
+    /// <summary>Key Vault allows 15 tags of at most 256 characters per name and value (about-secrets.md, "Secret tags";
+    /// the current page says 512), and a full VM id reaches 265 with a 90-character group and a 64-character name.
+    /// <c>{subscription}/{resourceGroup}/{vmName}</c> names the same VM in at most 36 + 90 + 64 + 2 = 192 characters.
+    /// Nothing reads it back: cleanup derives every name from the VM and group.</summary>
+    public static string VmTagValue(string vmResourceId)
+    {
+        ArgumentNullException.ThrowIfNull(vmResourceId);
+        var segments = vmResourceId.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        string After(string key) =>
+            Array.FindIndex(segments, s => s.Equals(key, StringComparison.OrdinalIgnoreCase)) is var i && i >= 0 && i + 1 < segments.Length ? segments[i + 1] : "";
+        return $"{After("subscriptions")}/{After("resourceGroups")}/{(segments.Length > 0 ? segments[^1] : "")}";
     }
 
     private async Task<DockerSecretIdentifiers?> FindExistingSetAsync(DockerVmResourceNames names, string instanceId)

@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Azure;
 using Azure.Core;
 using Azure.ResourceManager;
+using Azure.ResourceManager.Resources;
 using DockerVm.Provisioning.Azure;
 using Microsoft.DurableTask;
 
@@ -21,11 +23,28 @@ public sealed class GetResourceState(ArmClient arm) : TaskActivity<GetResourceSt
             try
             {
                 var resource = await arm.GetGenericResource(new ResourceIdentifier(input.ResourceId)).GetAsync();
-                return new GetResourceStateOutput(true, resource.Value.Data.ProvisioningState);
+                return new GetResourceStateOutput(true, ProvisioningState(resource.Value.Data));
             }
             catch (RequestFailedException ex) when (AzureErrors.IsNotFound(ex))
             {
                 return new GetResourceStateOutput(false, null);
             }
         });
+
+    /// <summary>Resource providers return <c>properties.provisioningState</c> (e.g. the Network spec's
+    /// PublicIpAddressGet.json); the generic model's top-level <c>ProvisioningState</c> stays null for them.</summary>
+    internal static string? ProvisioningState(GenericResourceData data)
+    {
+        if (data.Properties is { } properties)
+        {
+            using var json = JsonDocument.Parse(properties.ToMemory());
+            if (json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("provisioningState", out var state) && state.ValueKind == JsonValueKind.String)
+            {
+                return state.GetString();
+            }
+        }
+
+        return data.ProvisioningState;
+    }
 }

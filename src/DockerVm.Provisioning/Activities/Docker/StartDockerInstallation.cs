@@ -44,7 +44,7 @@ public sealed partial class StartDockerInstallation(ArmClient arm, SecretClient 
             data.Publisher = DockerInstallMaterial.DockerExtensionPublisher;
             data.ExtensionType = DockerInstallMaterial.DockerExtensionType;
             data.TypeHandlerVersion = DockerInstallMaterial.DockerExtensionVersion;
-            data.Settings = DockerInstallMaterial.DockerExtensionSettings(input.DockerPort, input.DaemonOptions, azure.Value.Cloud);
+            data.Settings = DockerInstallMaterial.DockerExtensionSettings(input.DockerPort, input.DaemonOptions, DockerExtensionEnvironment(azure.Value.Cloud));
             data.ProtectedSettings = DockerInstallMaterial.DockerExtensionProtectedSettings(ca, cert, key);
         }
         else
@@ -90,6 +90,16 @@ public sealed partial class StartDockerInstallation(ArmClient arm, SecretClient 
                 new ResourceIdentifier(input.VmResourceId).AppendChildResource("extensions", DockerVmResourceNames.DockerExtension).ToString());
         });
     }
+
+    /// <summary>
+    /// The DockerExtension's <c>azure-environment</c>. Its handler accepts <c>AzureCloud</c>, <c>AzureChinaCloud</c> or
+    /// empty and fails on anything else (Azure/azure-docker-extension op-enable.go: <c>invalid environment name</c>); the
+    /// value only picks where Docker and docker-compose are downloaded from (mirror.azure.cn in China, get.docker.com and
+    /// GitHub otherwise). US Government VMs reach the public endpoints, so they get <c>AzureCloud</c>: the same download
+    /// as the empty value, but said explicitly.
+    /// </summary>
+    public static string DockerExtensionEnvironment(string cloud) =>
+        cloud == AzureClouds.AzureChinaCloud ? AzureClouds.AzureChinaCloud : AzureClouds.AzureCloud;
 
     [LoggerMessage(EventId = 2140, Level = LogLevel.Information, Message = "Instance {InstanceId}: installer {Installer} started on {VmResourceId}, Docker port {DockerPort}")]
     private static partial void LogStarted(ILogger logger, string instanceId, DockerInstaller installer, string vmResourceId, int dockerPort);

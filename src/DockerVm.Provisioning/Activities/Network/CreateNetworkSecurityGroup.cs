@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Azure.ResourceManager;
 using DockerVm.Provisioning.Azure;
 using Microsoft.DurableTask;
@@ -29,29 +32,102 @@ public sealed class CreateNetworkSecurityGroup(ArmClient arm, IOptions<AzureOpti
     }
 
     /// <summary>The NSG's <c>properties</c>: SSH and the Docker port inbound from <paramref name="sources"/> only (the
-    /// benchmark sends the same body).</summary>
-    public static object BuildProperties(IReadOnlyList<string> sources, int dockerPort) => new
+    /// benchmark sends the same body). Sources are placed the way Microsoft.Network accepts them: IPv4 networks together
+    /// in one rule's <c>sourceAddressPrefixes</c>, IPv6 networks in a rule of their own (one rule cannot mix families:
+    /// <c>ResourceCannotContainAddressPrefixesFromDifferentAddressFamilies</c>), and <c>*</c> or a service tag alone in
+    /// the singular <c>sourceAddressPrefix</c> (the plural takes CIDRs and addresses only:
+    /// <c>SecurityRuleParameterContainsUnsupportedValue</c>; networkSecurityGroup.json, SecurityRulePropertiesFormat).</summary>
+    public static object BuildProperties(IReadOnlyList<string> sources, int dockerPort)
     {
-        securityRules = new[]
+        ArgumentNullException.ThrowIfNull(sources);
+        var groups = Group(sources);
+        var port = dockerPort.ToString(CultureInfo.InvariantCulture);
+        var rules = new List<object>();
+        for (var i = 0; i < groups.Count; i++)
         {
-            Rule("allow-ssh", 100, "22", sources),
-            Rule("allow-docker-tls", 110, dockerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), sources),
-        },
-    };
+            rules.Add(Rule("allow-ssh" + groups[i].NameSuffix, 100 + i, "22", groups[i]));
+        }
 
-    private static object Rule(string name, int priority, string port, IReadOnlyList<string> sources) => new
-    {
-        name,
-        properties = new
+        for (var i = 0; i < groups.Count; i++)
         {
-            priority,
-            direction = "Inbound",
-            access = "Allow",
-            protocol = "Tcp",
-            sourceAddressPrefixes = sources,
-            sourcePortRange = "*",
-            destinationAddressPrefix = "*",
-            destinationPortRange = port,
-        },
-    };
+            rules.Add(Rule("allow-docker-tls" + groups[i].NameSuffix, 110 + i, port, groups[i]));
+        }
+
+        return new { securityRules = rules };
+    }
+
+    private static object Rule(string name, int priority, string port, SourceGroup group)
+    {
+        var properties = new Dictionary<string, object>
+        {
+            ["priority"] = priority,
+            ["direction"] = "Inbound",
+            ["access"] = "Allow",
+            ["protocol"] = "Tcp",
+            ["sourcePortRange"] = "*",
+            ["destinationAddressPrefix"] = "*",
+            ["destinationPortRange"] = port,
+        };
+        if (group.Tag is { } tag)
+        {
+            properties["sourceAddressPrefix"] = tag;
+        }
+        else
+        {
+            properties["sourceAddressPrefixes"] = group.Prefixes;
+        }
+
+        return new { name, properties };
+    }
+
+    /// <summary>IPv4 first (its rules keep the plain names), then IPv6, then each tag in the order given. At most a few
+    /// groups exist (the request allows IPv4, <c>*</c> and <c>Internet</c>), far from the 10 priorities per port.</summary>
+    private static List<SourceGroup> Group(IReadOnlyList<string> sources)
+    {
+        var ipv4 = new List<string>();
+        var ipv6 = new List<string>();
+        var tags = new List<string>();
+        foreach (var source in sources)
+        {
+            var slash = source.IndexOf('/', StringComparison.Ordinal);
+            if (!IPAddress.TryParse(slash < 0 ? source : source[..slash], out var address))
+            {
+                if (!tags.Contains(source, StringComparer.OrdinalIgnoreCase))
+                {
+                    tags.Add(source);
+                }
+            }
+            else
+            {
+                (address.AddressFamily == AddressFamily.InterNetworkV6 ? ipv6 : ipv4).Add(source);
+            }
+        }
+
+        var groups = new List<SourceGroup>();
+        if (ipv4.Count > 0)
+        {
+            groups.Add(new SourceGroup(null, ipv4, ""));
+        }
+
+        if (ipv6.Count > 0)
+        {
+            groups.Add(new SourceGroup(null, ipv6, "-ipv6"));
+        }
+
+        groups.AddRange(tags.Select(t => new SourceGroup(t, [], t == "*" ? "-any" : "-" + t.ToLowerInvariant())));
+        if (groups.Count > 10)
+        {
+            throw new ArgumentException("Too many kinds of source address for one priority block.", nameof(sources));
+        }
+
+        // The first group's rules keep the plain names whatever it holds.
+        if (groups.Count > 0)
+        {
+            groups[0] = groups[0] with { NameSuffix = "" };
+        }
+
+        return groups;
+    }
+
+    private sealed record SourceGroup(string? Tag, IReadOnlyList<string> Prefixes, string NameSuffix);
 }

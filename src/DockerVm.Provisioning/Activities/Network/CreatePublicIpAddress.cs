@@ -14,7 +14,7 @@ public sealed record CreatePublicIpAddressInput(
     string DnsLabel,
     IReadOnlyDictionary<string, string> Tags);
 
-/// <param name="Fqdn"><c>{label}.{location}.cloudapp.azure.com</c> (or the cloud's equivalent).</param>
+/// <param name="Fqdn">As ARM returns it: <c>{label}.{hash}.{location}.cloudapp.azure.com</c> (or the cloud's equivalent).</param>
 public sealed record CreatePublicIpAddressOutput(string ResourceId, string IpAddress, string Fqdn);
 
 /// <summary>Standard SKU, static IPv4 with a DNS label: the address and FQDN are known before the server certificate
@@ -22,6 +22,12 @@ public sealed record CreatePublicIpAddressOutput(string ResourceId, string IpAdd
 public sealed class CreatePublicIpAddress(ArmClient arm, IOptions<AzureOptions> azure)
     : TaskActivity<CreatePublicIpAddressInput, CreatePublicIpAddressOutput>
 {
+    /// <summary>A bare label is unique per region across all of Azure, so the same VM name in two resource groups (or
+    /// another customer's) would collide (<c>DnsRecordInUse</c>). With a scope Azure puts a hash of tenant, subscription,
+    /// resource group and label between label and region: stable for this group, so a re-provisioned host gets its FQDN
+    /// back, and unusable by anyone else (publicIpAddress.json, PublicIPAddressDnsSettings.domainNameLabelScope).</summary>
+    public const string DomainNameLabelScope = "ResourceGroupReuse";
+
     public override async Task<CreatePublicIpAddressOutput> RunAsync(TaskActivityContext context, CreatePublicIpAddressInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -30,7 +36,7 @@ public sealed class CreatePublicIpAddress(ArmClient arm, IOptions<AzureOptions> 
         {
             publicIPAllocationMethod = "Static",
             publicIPAddressVersion = "IPv4",
-            dnsSettings = new { domainNameLabel = input.DnsLabel },
+            dnsSettings = new { domainNameLabel = input.DnsLabel, domainNameLabelScope = DomainNameLabelScope },
         };
         var ip = await NetworkResources.PutAsync(arm, id, input.Location, input.Tags, properties, sku: "Standard");
         using var json = JsonDocument.Parse(ip.Data.Properties.ToString());
