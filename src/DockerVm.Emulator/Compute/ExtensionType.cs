@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using DockerVm.Emulator.Arm;
 using DockerVm.Emulator.Docker;
+using DockerVm.Emulator.Faults;
 using DockerVm.Emulator.Hosting;
 
 namespace DockerVm.Emulator.Compute;
@@ -105,76 +106,119 @@ internal sealed class ExtensionType : ResourceType
         // Certificate parsing and chain building are the expensive part: do them off the store lock, now.
         var settings = properties["settings"] as JsonObject;
         var protectedSettings = put.Resource.ProtectedSettings;
-        put.Resource.Preparation = Task.Run(() => PrepareInstall(handler.Type, settings, protectedSettings));
+        var guest = new GuestConditions(
+            (string?)parent.Properties["storageProfile"]?["imageReference"]?["publisher"],
+            handler.Type == "CustomScript" && put.Runtime.Faults.TakeGuestFault("PUT", put.Resource.Id, FaultKind.DpkgLockHeld));
+        put.Resource.Preparation = Task.Run(() => PrepareInstall(handler.Type, settings, protectedSettings, guest));
     }
 
-    private static PreparedInstall? PrepareInstall(string type, JsonObject? settings, JsonObject? protectedSettings)
+    /// <summary>What the VM brings to the handler's run: its image publisher (where packages put dockerd) and whether
+    /// the dpkg lock is held (<see cref="FaultKind.DpkgLockHeld"/>).</summary>
+    private sealed record GuestConditions(string? ImagePublisher, bool DpkgLockHeld);
+
+    /// <summary>The validated daemon material (or none), or the handler's failed status message.</summary>
+    private sealed record PreparedInstall(int Port, DockerTlsMaterial? Material, string? Error, string Stdout = "");
+
+    private static PreparedInstall? PrepareInstall(string type, JsonObject? settings, JsonObject? protectedSettings, GuestConditions guest)
     {
+        var stdout = string.Empty;
         try
         {
-            var plan = type switch
+            DockerInstallPlan? plan;
+            if (type == "CustomScript")
             {
-                "DockerExtension" => DockerInstallPlan.FromDockerExtension(settings, protectedSettings),
-                "CustomScript" => DockerInstallPlan.FromCustomScript(settings, protectedSettings),
-                _ => null,
-            };
-            return plan is null ? null : new PreparedInstall(plan.Port, DockerTlsMaterial.Load(plan.CaPem, plan.CertPem, plan.KeyPem), null);
+                // The handler's own checks first (schema, settings, base64/gzip, size), then the script's run.
+                var script = CustomScriptHandler.ScriptToRun(settings, protectedSettings);
+                if (script is null)
+                {
+                    return null;
+                }
+
+                if (guest.DpkgLockHeld && DpkgLockHeld.Run(script) is { } outcome)
+                {
+                    if (!outcome.Succeeded)
+                    {
+                        return new PreparedInstall(0, null, CustomScriptHandler.ExecFailed(outcome.ExitCode, outcome.Stdout, outcome.Stderr));
+                    }
+
+                    stdout = outcome.Stdout;
+                }
+
+                plan = DockerInstallPlan.FromScript(script, guest.ImagePublisher);
+            }
+            else if (type == "DockerExtension")
+            {
+                plan = DockerInstallPlan.FromDockerExtension(settings, protectedSettings);
+            }
+            else
+            {
+                return null;
+            }
+
+            return plan is null ? null : new PreparedInstall(plan.Port, DockerTlsMaterial.Load(plan.CaPem, plan.CertPem, plan.KeyPem), null, stdout);
         }
-        catch (InvalidDataException ex)
+        catch (ExtensionHandlerException ex)
         {
             return new PreparedInstall(0, null, ex.Message);
         }
+        catch (InvalidDataException ex)
+        {
+            return new PreparedInstall(0, null, HandlerFailure(type, ex.Message, stdout));
+        }
     }
 
-    /// <summary>The validated daemon material, or dockerd's complaint about it.</summary>
-    private sealed record PreparedInstall(int Port, DockerTlsMaterial? Material, string? Error);
+    /// <summary>How each handler reports a failure of what it ran: CustomScript as a script that exited 1 with the
+    /// complaint on stderr, DockerExtension as its enable error.</summary>
+    private static string HandlerFailure(string? type, string complaint, string stdout = "") =>
+        type == "CustomScript" ? CustomScriptHandler.ExecFailed(1, stdout, complaint + "\n") : $"Enable failed: {complaint}";
 
     public override AzureError? Provision(ArmRuntime runtime, ArmResource resource)
     {
         var properties = resource.Properties;
         var type = (string?)properties["type"];
         runtime.Docker.Stop(resource.Id);
-        try
+        var prepared = (resource.Preparation as Task<PreparedInstall?>)?.Result;
+        resource.Preparation = null;
+        if (prepared?.Error is { } failure)
         {
-            var prepared = (resource.Preparation as Task<PreparedInstall?>)?.Result;
-            resource.Preparation = null;
-            if (prepared?.Error is { } complaint)
-            {
-                throw new InvalidDataException(complaint);
-            }
+            return Failed(runtime, resource, failure);
+        }
 
-            if (prepared?.Material is not { } material)
-            {
-                Log.ExtensionWithoutDaemon(runtime.Logger, resource.Id);
-                resource.StatusMessage = "Enable succeeded";
-                return null;
-            }
-
-            var vm = runtime.Store.Find(resource.ParentId!)!;
-            var address = VirtualMachineType.PublicIpAddress(runtime, vm);
-            if (address is null)
-            {
-                material.Dispose();
-                throw new InvalidDataException("the VM has no public IP address; the Docker endpoint would be unreachable");
-            }
-
-            var plan = prepared;
-            var computerName = (string?)vm.Properties["osProfile"]?["computerName"] ?? vm.Name;
-            runtime.Docker.Start(resource.Id, material, address, plan.Port, new DaemonIdentity((string?)vm.Properties["vmId"] ?? vm.Name, computerName));
-            resource.StatusMessage = type == "DockerExtension"
-                ? $"Enable succeeded: Docker daemon listening on tcp://0.0.0.0:{plan.Port} with --tlsverify"
-                : $"Enable succeeded: \n[stdout]\ndocker.service: Started Docker Application Container Engine (tcp://0.0.0.0:{plan.Port}, --tlsverify)\n\n[stderr]\n";
+        if (prepared?.Material is not { } material)
+        {
+            Log.ExtensionWithoutDaemon(runtime.Logger, resource.Id);
+            resource.StatusMessage = type == "CustomScript" ? CustomScriptHandler.Succeeded(prepared?.Stdout ?? string.Empty, string.Empty) : "Enable succeeded";
             return null;
         }
-        catch (InvalidDataException ex)
+
+        var vm = runtime.Store.Find(resource.ParentId!)!;
+        var address = VirtualMachineType.PublicIpAddress(runtime, vm);
+        if (address is null)
         {
-            Log.ExtensionFailed(runtime.Logger, resource.Id, ex.Message);
-            var message = type == "CustomScript"
-                ? $"VM has reported a failure when processing extension '{resource.Name}' (publisher '{properties["publisher"]}' and type '{type}'). Error message: 'Enable failed: failed to execute command: command terminated with exit status=1\n[stdout]\n\n[stderr]\n{ex.Message}\n'. More information on troubleshooting is available at https://aka.ms/VMExtensionCSELinuxTroubleshoot."
-                : $"VM has reported a failure when processing extension '{resource.Name}' (publisher '{properties["publisher"]}' and type '{type}'). Error message: \"Enable failed: {ex.Message}\".";
-            resource.StatusMessage = message;
-            return new AzureError("VMExtensionProvisioningError", message);
+            material.Dispose();
+            return Failed(runtime, resource, HandlerFailure(type, "the VM has no public IP address; the Docker endpoint would be unreachable", prepared.Stdout));
         }
+
+        var computerName = (string?)vm.Properties["osProfile"]?["computerName"] ?? vm.Name;
+        runtime.Docker.Start(resource.Id, material, address, prepared.Port, new DaemonIdentity((string?)vm.Properties["vmId"] ?? vm.Name, computerName));
+        resource.StatusMessage = type == "DockerExtension"
+            ? $"Enable succeeded: Docker daemon listening on tcp://0.0.0.0:{prepared.Port} with --tlsverify"
+            : CustomScriptHandler.Succeeded(
+                $"{prepared.Stdout}docker.service: Started Docker Application Container Engine (tcp://0.0.0.0:{prepared.Port}, --tlsverify)\n", string.Empty);
+        return null;
+    }
+
+    /// <summary>The handler's failed status as Compute reports it (VMExtensionProvisioningError, the handler's message quoted).</summary>
+    private static AzureError Failed(ArmRuntime runtime, ArmResource resource, string statusMessage)
+    {
+        var properties = resource.Properties;
+        var type = (string?)properties["type"];
+        Log.ExtensionFailed(runtime.Logger, resource.Id, statusMessage);
+        var message = type == "CustomScript"
+            ? $"VM has reported a failure when processing extension '{resource.Name}' (publisher '{properties["publisher"]}' and type '{type}'). Error message: '{statusMessage}'. More information on troubleshooting is available at https://aka.ms/VMExtensionCSELinuxTroubleshoot."
+            : $"VM has reported a failure when processing extension '{resource.Name}' (publisher '{properties["publisher"]}' and type '{type}'). Error message: \"{statusMessage}\".";
+        resource.StatusMessage = message;
+        return new AzureError("VMExtensionProvisioningError", message);
     }
 
     public override void Deleted(ArmRuntime runtime, ArmResource resource) => runtime.Docker.Stop(resource.Id);
