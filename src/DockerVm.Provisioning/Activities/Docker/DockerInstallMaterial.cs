@@ -16,7 +16,12 @@ public static partial class DockerInstallMaterial
     public const string CustomScriptType = "CustomScript";
     public const string CustomScriptVersion = "2.1";
 
-    /// <summary>The seed's DockerExtension 1.x (retired by Azure; kept because the seed document uses it).</summary>
+    /// <summary>
+    /// The seed's DockerExtension 1.x, kept only because the seed document uses it: deprecated by its authors with
+    /// retirement announced for November 2018 (Azure/azure-docker-extension README). On every enable it pipes
+    /// get.docker.com into sh, downloads docker-compose 1.6.2 and rewrites docker.service (op-enable.go,
+    /// pkg/driver/systemd_base.go). <c>customScript</c> is the supported default.
+    /// </summary>
     public const string DockerExtensionPublisher = "Microsoft.Azure.Extensions";
     public const string DockerExtensionType = "DockerExtension";
     public const string DockerExtensionVersion = "1.1";
