@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using DockerVm.Emulator.Arm;
 using DockerVm.Emulator.Docker;
+using DockerVm.Emulator.Faults;
 using DockerVm.Emulator.Hosting;
 
 namespace DockerVm.Emulator.Compute;
@@ -105,32 +106,75 @@ internal sealed class ExtensionType : ResourceType
         // Certificate parsing and chain building are the expensive part: do them off the store lock, now.
         var settings = properties["settings"] as JsonObject;
         var protectedSettings = put.Resource.ProtectedSettings;
-        put.Resource.Preparation = Task.Run(() => PrepareInstall(handler.Type, settings, protectedSettings));
+        var guest = new GuestConditions(
+            (string?)parent.Properties["storageProfile"]?["imageReference"]?["publisher"],
+            handler.Type == "CustomScript" && put.Runtime.Faults.TakeGuestFault("PUT", put.Resource.Id, FaultKind.DpkgLockHeld));
+        put.Resource.Preparation = Task.Run(() => PrepareInstall(handler.Type, settings, protectedSettings, guest));
     }
 
-    private static PreparedInstall? PrepareInstall(string type, JsonObject? settings, JsonObject? protectedSettings)
+    /// <summary>What the VM brings to the handler's run: its image publisher (where packages put dockerd) and whether
+    /// the dpkg lock is held (<see cref="FaultKind.DpkgLockHeld"/>).</summary>
+    private sealed record GuestConditions(string? ImagePublisher, bool DpkgLockHeld);
+
+    /// <summary>The validated daemon material (or none), or the handler's failed status message; the script's in-VM
+    /// check, if any (a verify-only CustomScript has a check and no daemon).</summary>
+    private sealed record PreparedInstall(
+        int Port, DockerTlsMaterial? Material, string? Error, string Stdout = "", DockerVerifyPlan? Verify = null, bool RequireClientCertificate = true);
+
+    private static PreparedInstall? PrepareInstall(string type, JsonObject? settings, JsonObject? protectedSettings, GuestConditions guest)
     {
+        var stdout = string.Empty;
         try
         {
-            if (type == "DockerExtension" && AzureEnvironmentError(settings) is { } invalid)
+            DockerInstallPlan? plan;
+            DockerVerifyPlan? verify = null;
+            if (type == "CustomScript")
             {
-                return new PreparedInstall(0, null, invalid);
+                // The handler's own checks first (schema, settings, base64/gzip, size), then the script's run.
+                var script = CustomScriptHandler.ScriptToRun(settings, protectedSettings);
+                if (script is null)
+                {
+                    return null;
+                }
+
+                if (guest.DpkgLockHeld && DpkgLockHeld.Run(script) is { } outcome)
+                {
+                    if (!outcome.Succeeded)
+                    {
+                        return new PreparedInstall(0, null, CustomScriptHandler.ExecFailed(outcome.ExitCode, outcome.Stdout, outcome.Stderr));
+                    }
+
+                    stdout = outcome.Stdout;
+                }
+
+                plan = DockerInstallPlan.FromScript(script, guest.ImagePublisher);
+                verify = DockerVerifyPlan.FromCustomScript(settings, protectedSettings);
+            }
+            else if (type == "DockerExtension")
+            {
+                if (AzureEnvironmentError(settings) is { } invalid)
+                {
+                    return new PreparedInstall(0, null, HandlerFailure(type, invalid));
+                }
+
+                plan = DockerInstallPlan.FromDockerExtension(settings, protectedSettings);
+            }
+            else
+            {
+                return null;
             }
 
-            var plan = type switch
-            {
-                "DockerExtension" => DockerInstallPlan.FromDockerExtension(settings, protectedSettings),
-                "CustomScript" => DockerInstallPlan.FromCustomScript(settings, protectedSettings),
-                _ => null,
-            };
-            var verify = type == "CustomScript" ? DockerVerifyPlan.FromCustomScript(settings, protectedSettings) : null;
             return plan is null
-                ? verify is null ? null : new PreparedInstall(0, null, null, verify)
-                : new PreparedInstall(plan.Port, DockerTlsMaterial.Load(plan.CaPem, plan.CertPem, plan.KeyPem), null, verify, plan.RequireClientCertificate);
+                ? verify is null ? null : new PreparedInstall(0, null, null, stdout, verify)
+                : new PreparedInstall(plan.Port, DockerTlsMaterial.Load(plan.CaPem, plan.CertPem, plan.KeyPem), null, stdout, verify, plan.RequireClientCertificate);
+        }
+        catch (ExtensionHandlerException ex)
+        {
+            return new PreparedInstall(0, null, ex.Message);
         }
         catch (InvalidDataException ex)
         {
-            return new PreparedInstall(0, null, ex.Message);
+            return new PreparedInstall(0, null, HandlerFailure(type, ex.Message, stdout));
         }
     }
 
@@ -159,35 +203,36 @@ internal sealed class ExtensionType : ResourceType
         }
     }
 
-    /// <summary>The validated daemon material, or dockerd's complaint about it; the script's in-VM check, if any.</summary>
-    private sealed record PreparedInstall(int Port, DockerTlsMaterial? Material, string? Error, DockerVerifyPlan? Verify = null, bool RequireClientCertificate = true);
+    /// <summary>How each handler reports a failure of what it ran: CustomScript as a script that exited 1 with the
+    /// complaint on stderr, DockerExtension as its enable error.</summary>
+    private static string HandlerFailure(string? type, string complaint, string stdout = "") =>
+        type == "CustomScript" ? CustomScriptHandler.ExecFailed(1, stdout, complaint + "\n") : $"Enable failed: {complaint}";
 
     public override AzureError? Provision(ArmRuntime runtime, ArmResource resource)
     {
-        var properties = resource.Properties;
-        var type = (string?)properties["type"];
+        var type = (string?)resource.Properties["type"];
         runtime.Docker.Stop(resource.Id);
+        var prepared = (resource.Preparation as Task<PreparedInstall?>)?.Result;
+        resource.Preparation = null;
+        if (prepared?.Error is { } failure)
+        {
+            return Failed(runtime, resource, failure);
+        }
+
         try
         {
-            var prepared = (resource.Preparation as Task<PreparedInstall?>)?.Result;
-            resource.Preparation = null;
-            if (prepared?.Error is { } complaint)
-            {
-                throw new InvalidDataException(complaint);
-            }
-
             if (prepared is { Material: null, Verify: { } check })
             {
                 // A verify-only CustomScript (next to DockerExtension): the check runs against the VM's daemon.
                 var own = VirtualMachineType.PublicIpAddress(runtime, runtime.Store.Find(resource.ParentId!)!) ?? "127.0.0.1";
-                resource.StatusMessage = $"Enable succeeded: \n[stdout]\n{DockerVerifier.Run(check, own, runtime.Logger)}\n\n[stderr]\n";
+                resource.StatusMessage = CustomScriptHandler.Succeeded(prepared.Stdout + DockerVerifier.Run(check, own, runtime.Logger) + "\n", string.Empty);
                 return null;
             }
 
             if (prepared?.Material is not { } material)
             {
                 Log.ExtensionWithoutDaemon(runtime.Logger, resource.Id);
-                resource.StatusMessage = "Enable succeeded";
+                resource.StatusMessage = type == "CustomScript" ? CustomScriptHandler.Succeeded(prepared?.Stdout ?? string.Empty, string.Empty) : "Enable succeeded";
                 return null;
             }
 
@@ -196,13 +241,22 @@ internal sealed class ExtensionType : ResourceType
         }
         catch (InvalidDataException ex)
         {
-            Log.ExtensionFailed(runtime.Logger, resource.Id, ex.Message);
-            var message = type == "CustomScript"
-                ? $"VM has reported a failure when processing extension '{resource.Name}' (publisher '{properties["publisher"]}' and type '{type}'). Error message: 'Enable failed: failed to execute command: command terminated with exit status=1\n[stdout]\n{ex.Data[DockerVerifier.StdoutKey]}\n[stderr]\n{ex.Message}\n'. More information on troubleshooting is available at https://aka.ms/VMExtensionCSELinuxTroubleshoot."
-                : $"VM has reported a failure when processing extension '{resource.Name}' (publisher '{properties["publisher"]}' and type '{type}'). Error message: \"Enable failed: {ex.Message}\".";
-            resource.StatusMessage = message;
-            return new AzureError("VMExtensionProvisioningError", message);
+            // The script's own failure (the check's line on stdout, the complaint on stderr).
+            return Failed(runtime, resource, HandlerFailure(type, ex.Message, (prepared?.Stdout ?? string.Empty) + (ex.Data[DockerVerifier.StdoutKey] as string)));
         }
+    }
+
+    /// <summary>The handler's failed status as Compute reports it (VMExtensionProvisioningError, the handler's message quoted).</summary>
+    private static AzureError Failed(ArmRuntime runtime, ArmResource resource, string statusMessage)
+    {
+        var properties = resource.Properties;
+        var type = (string?)properties["type"];
+        Log.ExtensionFailed(runtime.Logger, resource.Id, statusMessage);
+        var message = type == "CustomScript"
+            ? $"VM has reported a failure when processing extension '{resource.Name}' (publisher '{properties["publisher"]}' and type '{type}'). Error message: '{statusMessage}'. More information on troubleshooting is available at https://aka.ms/VMExtensionCSELinuxTroubleshoot."
+            : $"VM has reported a failure when processing extension '{resource.Name}' (publisher '{properties["publisher"]}' and type '{type}'). Error message: \"{statusMessage}\".";
+        resource.StatusMessage = message;
+        return new AzureError("VMExtensionProvisioningError", message);
     }
 
     public override void Deleted(ArmRuntime runtime, ArmResource resource) => runtime.Docker.Stop(resource.Id);
@@ -219,7 +273,8 @@ internal sealed class ExtensionType : ResourceType
         if (resource.ActiveOperationId is not null && !resource.Deleting)
         {
             var protectedSettings = resource.ProtectedSettings;
-            resource.Preparation = Task.Run(() => PrepareInstall(type, settings, protectedSettings));
+            var guest = RestoredGuest(runtime, resource);
+            resource.Preparation = Task.Run(() => PrepareInstall(type, settings, protectedSettings, guest));
             return;
         }
 
@@ -228,7 +283,7 @@ internal sealed class ExtensionType : ResourceType
             return;
         }
 
-        var prepared = PrepareInstall(type, settings, resource.ProtectedSettings);
+        var prepared = PrepareInstall(type, settings, resource.ProtectedSettings, RestoredGuest(runtime, resource));
         if (prepared?.Material is not { } material)
         {
             return;
@@ -264,8 +319,13 @@ internal sealed class ExtensionType : ResourceType
         var verified = runCheck && plan.Verify is { } verify ? DockerVerifier.Run(verify, address, runtime.Logger) + "\n" : string.Empty;
         return (string?)resource.Properties["type"] == "DockerExtension"
             ? $"Enable succeeded: Docker daemon listening on tcp://0.0.0.0:{plan.Port} with --tlsverify"
-            : $"Enable succeeded: \n[stdout]\ndocker.service: Started Docker Application Container Engine (tcp://0.0.0.0:{plan.Port}, --tlsverify)\n{verified}\n[stderr]\n";
+            : CustomScriptHandler.Succeeded(
+                $"{plan.Stdout}docker.service: Started Docker Application Container Engine (tcp://0.0.0.0:{plan.Port}, --tlsverify)\n{verified}", string.Empty);
     }
+
+    /// <summary>A restored extension's guest: its VM's image, and no fault (faults are not part of the saved state).</summary>
+    private static GuestConditions RestoredGuest(ArmRuntime runtime, ArmResource resource) => new(
+        (string?)runtime.Store.Find(resource.ParentId!)?.Properties["storageProfile"]?["imageReference"]?["publisher"], DpkgLockHeld: false);
 
     public override JsonObject Render(ArmRuntime runtime, ArmResource resource, HttpRequest request)
     {

@@ -75,6 +75,10 @@ internal sealed partial class VirtualMachineType : ResourceType
             {
                 runtime.DeleteNow(nic);
             }
+            else
+            {
+                NetworkInterfaceType.Reserve(runtime, nic, resource.Id);
+            }
         }
 
         var osDisk = resource.Properties["storageProfile"]?["osDisk"];
@@ -305,6 +309,11 @@ internal sealed partial class VirtualMachineType : ResourceType
             if (holder is not null && !string.Equals(holder, vm.Id, StringComparison.OrdinalIgnoreCase) && rt.Store.Find(holder) is not null)
             {
                 throw AzureErrorException.Conflict("NicInUse", $"Network Interface {nic.Id} is used by existing resource {holder}. In order to use it with another virtual machine, it must be dissociated first.");
+            }
+
+            if (NetworkInterfaceType.ReservedError(rt, nic, vm.Id) is { } reserved)
+            {
+                throw reserved;
             }
 
             var referenceProperties = (JsonObject)(reference["properties"]?.DeepClone() ?? new JsonObject());

@@ -1,15 +1,16 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using DockerVm.Emulator.Compute;
 
 namespace DockerVm.Emulator.Docker;
 
 /// <summary>
 /// What an extension would leave on the VM: the daemon's TLS files and its TCP port. Read from the extension's
 /// settings exactly where the real extensions take them (DockerExtension: protectedSettings.certs; CustomScript:
-/// the heredocs its script writes to /etc/docker/*.pem and dockerd's <c>-H tcp://0.0.0.0:port</c>).
+/// the heredocs its script writes to /etc/docker/*.pem and dockerd's <c>-H tcp://0.0.0.0:port</c>, and whether the
+/// unit's dockerd exists on the image).
 /// </summary>
 internal sealed partial record DockerInstallPlan(string CaPem, string CertPem, string KeyPem, int Port, bool RequireClientCertificate = true)
 {
@@ -36,16 +37,19 @@ internal sealed partial record DockerInstallPlan(string CaPem, string CertPem, s
         return new DockerInstallPlan(ca, cert, key, port);
     }
 
-    /// <summary>Null when the script installs no TLS daemon; throws InvalidDataException for bad material.</summary>
-    public static DockerInstallPlan? FromCustomScript(JsonObject? settings, JsonObject? protectedSettings)
-    {
-        var encoded = (string?)protectedSettings?["script"] ?? (string?)settings?["script"];
-        if (string.IsNullOrEmpty(encoded))
-        {
-            return null;
-        }
+    /// <summary>The script CustomScript would run (<see cref="CustomScriptHandler.ScriptToRun"/>, which throws the
+    /// handler's complaints), read by <see cref="FromScript"/>.</summary>
+    public static DockerInstallPlan? FromCustomScript(JsonObject? settings, JsonObject? protectedSettings, string? imagePublisher = null) =>
+        CustomScriptHandler.ScriptToRun(settings, protectedSettings) is { } script ? FromScript(script, imagePublisher) : null;
 
-        var script = DecodeScript(encoded);
+    /// <summary>
+    /// Null when the script installs no TLS daemon; throws InvalidDataException for bad material or a daemon that would
+    /// not start. <paramref name="imagePublisher"/> (the VM image's) tells where the distribution's package puts dockerd.
+    /// </summary>
+    public static DockerInstallPlan? FromScript(string script, string? imagePublisher)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        script = script.Replace("\r\n", "\n", StringComparison.Ordinal);
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (Match match in Heredoc().Matches(script))
         {
@@ -85,6 +89,8 @@ internal sealed partial record DockerInstallPlan(string CaPem, string CertPem, s
             throw new InvalidDataException($"invalid listen address tcp://0.0.0.0:{port}");
         }
 
+        EnsureDockerdExists(script, imagePublisher);
+
         return new DockerInstallPlan(files["ca"], files["cert"], files["key"], port, verifies);
     }
 
@@ -111,37 +117,48 @@ internal sealed partial record DockerInstallPlan(string CaPem, string CertPem, s
         }
     }
 
-    /// <summary>CustomScript's decodeScript: standard base64, then gzip when the bytes start with its magic.</summary>
-    public static string DecodeScript(string encoded)
+    /// <summary>
+    /// A systemd unit that names dockerd by a fixed path only starts where the installed package put it: Ubuntu's
+    /// <c>docker.io</c> ships <c>/usr/bin/dockerd</c>, Debian's <c>/usr/sbin/dockerd</c> (its docker.service runs
+    /// <c>/usr/sbin/dockerd -H fd:// --containerd=…</c>), and docker-ce from get.docker.com <c>/usr/bin/dockerd</c> on
+    /// both. A path resolved on the VM (<c>$(command -v dockerd)</c>, any <c>$variable</c>) is not checked. Otherwise
+    /// <c>systemctl restart docker</c> fails (the unit dies with 203/EXEC) and prints what systemctl prints.
+    /// </summary>
+    private static void EnsureDockerdExists(string script, string? imagePublisher)
     {
-        byte[] bytes;
-        try
+        var binary = ExecStart().Matches(script).Select(m => m.Groups["bin"].Value).LastOrDefault();
+        if (binary is null || !binary.StartsWith('/'))
         {
-            bytes = Convert.FromBase64String(encoded);
-        }
-        catch (FormatException)
-        {
-            throw new InvalidDataException("failed to decode script: illegal base64 data");
+            return;
         }
 
-        if (bytes is [0x1f, 0x8b, ..])
+        var installed = GetDocker().IsMatch(script)
+            ? "/usr/bin/dockerd"
+            : DockerIo().IsMatch(script)
+                ? imagePublisher switch
+                {
+                    _ when string.Equals(imagePublisher, "Debian", StringComparison.OrdinalIgnoreCase) => "/usr/sbin/dockerd",
+                    _ when string.Equals(imagePublisher, "Canonical", StringComparison.OrdinalIgnoreCase) => "/usr/bin/dockerd",
+                    _ => null,
+                }
+                : null;
+        if (installed is not null && !string.Equals(binary, installed, StringComparison.Ordinal))
         {
-            using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
-            using var plain = new MemoryStream();
-            try
-            {
-                gzip.CopyTo(plain);
-            }
-            catch (InvalidDataException)
-            {
-                throw new InvalidDataException("failed to decode script: gzip: invalid header");
-            }
-
-            bytes = plain.ToArray();
+            throw new InvalidDataException(
+                "Job for docker.service failed because the control process exited with error code.\n"
+                + "See \"systemctl status docker.service\" and \"journalctl -xeu docker.service\" for details.");
         }
-
-        return Encoding.UTF8.GetString(bytes).Replace("\r\n", "\n", StringComparison.Ordinal);
     }
+
+    /// <summary>The last non-empty ExecStart= of the script's unit text: its first word is the binary.</summary>
+    [GeneratedRegex(@"^\s*ExecStart=(?<bin>[^\s]+)", RegexOptions.Multiline)]
+    private static partial Regex ExecStart();
+
+    [GeneratedRegex(@"get\.docker\.com|get-docker\.sh|\bdocker-ce\b")]
+    private static partial Regex GetDocker();
+
+    [GeneratedRegex(@"\binstall\b[^\n]*\bdocker\.io\b")]
+    private static partial Regex DockerIo();
 
     [GeneratedRegex(@"cat\s*>\s*/etc/docker/(?<file>ca|cert|key)\.pem\s*<<-?\s*(?<q>['""]?)(?<tag>[A-Za-z_][A-Za-z0-9_]*)\k<q>[ \t]*\n(?<body>.*?)\n[ \t]*\k<tag>[ \t]*(?=\n|$)", RegexOptions.Singleline)]
     private static partial Regex Heredoc();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using DockerVm.Emulator.Compute;
 
 namespace DockerVm.Emulator.Docker;
 
@@ -14,13 +15,12 @@ internal sealed partial record DockerVerifyPlan(string Fqdn, int Port, string Ca
     /// <summary>Null when the script has no verify section; throws InvalidDataException when it is incomplete.</summary>
     public static DockerVerifyPlan? FromCustomScript(JsonObject? settings, JsonObject? protectedSettings)
     {
-        var encoded = (string?)protectedSettings?["script"] ?? (string?)settings?["script"];
-        if (string.IsNullOrEmpty(encoded))
+        // The handler's own reading (schemas, base64, gzip); its complaints fail the extension before any check runs.
+        if (CustomScriptHandler.ScriptToRun(settings, protectedSettings)?.Replace("\r\n", "\n", StringComparison.Ordinal) is not { } script)
         {
             return null;
         }
 
-        var script = DockerInstallPlan.DecodeScript(encoded);
         var fqdn = FqdnLine().Match(script);
         if (!fqdn.Success)
         {

@@ -75,15 +75,20 @@ internal sealed class FaultInjector
         }
     }
 
-    /// <summary>Takes one shot of a fault that answers immediately (everything but OperationFailed).</summary>
-    public FaultRule? TakeImmediate(string method, string path) => Take(method, path, operation: false);
+    /// <summary>Takes one shot of a fault that answers immediately (everything but OperationFailed and guest faults).</summary>
+    public FaultRule? TakeImmediate(string method, string path) =>
+        Take(method, path, kind => kind is not (FaultKind.OperationFailed or FaultKind.DpkgLockHeld));
 
     /// <summary>Takes one shot of an OperationFailed fault; the operation it creates will end Failed.</summary>
     public AzureError? TakeLroFailure(string method, string path)
     {
-        var rule = Take(method, path, operation: true);
+        var rule = Take(method, path, kind => kind == FaultKind.OperationFailed);
         return rule is null ? null : new AzureError(rule.ErrorCode ?? "InternalOperationError", rule.ErrorMessage ?? DefaultMessage(rule.ErrorCode));
     }
+
+    /// <summary>Takes one shot of a fault of the VM's guest (<paramref name="kind"/>, e.g. DpkgLockHeld) for the
+    /// request that starts the guest's work (an extension PUT).</summary>
+    public bool TakeGuestFault(string method, string path, FaultKind kind) => Take(method, path, k => k == kind) is not null;
 
     public static string DefaultMessage(string? code) => code switch
     {
@@ -95,14 +100,14 @@ internal sealed class FaultInjector
         _ => "An internal execution error occurred. Please retry later.",
     };
 
-    private FaultRule? Take(string method, string path, bool operation)
+    private FaultRule? Take(string method, string path, Func<FaultKind, bool> kinds)
     {
         lock (_gate)
         {
             for (var i = 0; i < _faults.Count; i++)
             {
                 var armed = _faults[i];
-                if ((armed.Rule.Kind == FaultKind.OperationFailed) != operation
+                if (!kinds(armed.Rule.Kind)
                     || !armed.Pattern.Matches(method, armed.Rule.Method ?? string.Empty, path))
                 {
                     continue;

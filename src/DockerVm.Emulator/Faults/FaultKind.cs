@@ -23,4 +23,11 @@ public enum FaultKind
 
     /// <summary>403 AuthorizationFailed (the identity lacks a role assignment).</summary>
     AuthorizationFailed,
+
+    /// <summary>
+    /// Not an HTTP fault: on a matching CustomScript extension PUT, the VM's first apt command that needs the dpkg lock
+    /// finds it held by unattended-upgrades, as on a just-booted Ubuntu VM. A script that does not wait for the lock
+    /// fails like apt and the handler report it (<see cref="DpkgLockHeld"/>); one that waits succeeds.
+    /// </summary>
+    DpkgLockHeld,
 }

@@ -127,6 +127,7 @@ public sealed class AzureEmulator : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, 65535);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.PageSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.OperationRetryAfterSeconds, 0);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.NicReservation, TimeSpan.Zero);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.SubscriptionId);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ArmAudience);
         var identityHeader = options.IdentityHeader ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

@@ -37,13 +37,18 @@ internal static class EmulatorCommand
         var extensionSeconds = new Option<double>("--extension-seconds") { Description = "Simulated extension install duration in seconds.", DefaultValueFactory = _ => 2 };
         var networkSeconds = new Option<double>("--network-seconds") { Description = "Simulated network resource duration in seconds.", DefaultValueFactory = _ => 0 };
         var deleteSeconds = new Option<double>("--delete-seconds") { Description = "Simulated delete duration in seconds.", DefaultValueFactory = _ => 1 };
+        var nicReservation = new Option<double>("--nic-reservation-seconds")
+        {
+            Description = "How long a NIC stays reserved (NicReservedForAnotherVm) after its VM is deleted; Azure's is 180.",
+            DefaultValueFactory = _ => EmulatorOptions.AzureNicReservation.TotalSeconds,
+        };
         var throttle = new Option<bool>("--throttling") { Description = "Enable ARM-like throttling (token buckets per subscription)." };
         var latency = new Option<int>("--latency-ms") { Description = "Latency added to every request, in milliseconds." };
         var quiet = new Option<bool>("--quiet") { Description = "Log warnings only (by default every request is logged: method, path, status, duration)." };
 
         var root = new RootCommand("DockerVm local Azure emulator: ARM, Key Vault, managed identity and emulated Docker daemons on HTTPS loopback.")
         {
-            port, certificate, subscription, identityHeader, identityHeaderPath, controlSecretPath, statePath, audience, vmSeconds, extensionSeconds, networkSeconds, deleteSeconds, throttle, latency, quiet,
+            port, certificate, subscription, identityHeader, identityHeaderPath, controlSecretPath, statePath, audience, vmSeconds, extensionSeconds, networkSeconds, deleteSeconds, nicReservation, throttle, latency, quiet,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -58,6 +63,7 @@ internal static class EmulatorCommand
                 PublicIpRangeStart = EmulatorOptions.StandalonePublicIpRangeStart,
                 BaseLatency = TimeSpan.FromMilliseconds(parse.GetValue(latency)),
                 Throttling = parse.GetValue(throttle) ? new ThrottlingOptions() : null,
+                NicReservation = TimeSpan.FromSeconds(parse.GetValue(nicReservation)),
                 Durations = new LroDurations
                 {
                     VirtualMachine = TimeSpan.FromSeconds(parse.GetValue(vmSeconds)),

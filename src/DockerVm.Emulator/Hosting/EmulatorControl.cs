@@ -39,6 +39,17 @@ public sealed class EmulatorControl
     /// <summary>Simulated operation durations; changes apply to operations started afterwards.</summary>
     public LroDurations Durations => _options.Durations;
 
+    /// <summary>How long NICs stay reserved after their VM is deleted; applies to VMs deleted afterwards.</summary>
+    public TimeSpan NicReservation
+    {
+        get => _options.NicReservation;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            _options.NicReservation = value;
+        }
+    }
+
     /// <summary>Latency added to every request.</summary>
     public TimeSpan BaseLatency
     {

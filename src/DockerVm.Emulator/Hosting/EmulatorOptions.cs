@@ -49,6 +49,16 @@ public sealed class EmulatorOptions
     /// <summary>Where the TLS certificate PEM is written; a temp file (deleted on dispose) when null.</summary>
     public string? CertificatePath { get; set; }
 
+    /// <summary>Azure's default <see cref="NicReservation"/>: the 180 s its NicReservedForAnotherVm error names.</summary>
+    public static readonly TimeSpan AzureNicReservation = TimeSpan.FromSeconds(180);
+
+    /// <summary>
+    /// How long a NIC stays reserved for its VM after that VM is deleted (deleting the NIC or attaching it to another
+    /// VM answers 400 NicReservedForAnotherVm until then). Azure's 180 s by default; tests shorten it, zero turns it off.
+    /// Mutable at run time (<see cref="EmulatorControl.NicReservation"/>).
+    /// </summary>
+    public TimeSpan NicReservation { get; set; } = AzureNicReservation;
+
     /// <summary>Simulated long-running operation durations; zero finishes on the first poll.</summary>
     public LroDurations Durations { get; set; } = new();
 

@@ -1,12 +1,24 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using DockerVm.Emulator.Arm;
 
 namespace DockerVm.Emulator.Network;
 
-/// <summary>Microsoft.Network/networkInterfaces: references (subnet, public IP, NSG) must exist in the same region.</summary>
+/// <summary>
+/// Microsoft.Network/networkInterfaces: references (subnet, public IP, NSG) must exist in the same region. After the VM
+/// using a NIC is deleted, Azure keeps the NIC reserved for that VM for a while (180 s): deleting it or attaching it to
+/// another VM answers 400 <c>NicReservedForAnotherVm</c> until then (<see cref="ReservedError"/>).
+/// </summary>
 internal sealed class NetworkInterfaceType : NetworkResourceType
 {
     public const string Type = "Microsoft.Network/networkInterfaces";
+
+    /// <summary>Azure's error code for a NIC still reserved for a deleted VM.</summary>
+    public const string ReservedCode = "NicReservedForAnotherVm";
+
+    /// <summary>Reservations per stored NIC (a PUT replaces the stored object, <see cref="Prepare"/> carries it over);
+    /// held here rather than in the document because Azure does not show it in the NIC's properties.</summary>
+    private readonly ConditionalWeakTable<ArmResource, NicReservation> _reservations = new();
 
     public override string TypeName => "networkInterfaces";
 
@@ -86,6 +98,11 @@ internal sealed class NetworkInterfaceType : NetworkResourceType
         }
 
         properties["ipConfigurations"] = configurations;
+        if (put.Existing is not null && _reservations.TryGetValue(put.Existing, out var reservation))
+        {
+            _reservations.AddOrUpdate(put.Resource, reservation);
+        }
+
         properties["nicType"] = "Standard";
         properties["enableAcceleratedNetworking"] ??= false;
         properties["enableIPForwarding"] ??= false;
@@ -119,6 +136,52 @@ internal sealed class NetworkInterfaceType : NetworkResourceType
                 "NicInUse",
                 $"Network Interface {resource.Id} is used by existing resource {vmId}. In order to delete the network interface, it must be dissociated from the resource. To learn more, see aka.ms/deletenic.");
         }
+
+        if (ReservedError(runtime, resource, forVmId: null) is { } reserved)
+        {
+            throw reserved;
+        }
+    }
+
+    /// <summary>Reserves <paramref name="nic"/> for the deleted VM <paramref name="vmId"/> for
+    /// <see cref="Hosting.EmulatorOptions.NicReservation"/> (nothing when that is zero).</summary>
+    public static void Reserve(ArmRuntime runtime, ArmResource nic, string vmId)
+    {
+        var period = runtime.Options.NicReservation;
+        if (period > TimeSpan.Zero && runtime.FindType(Type) is NetworkInterfaceType type)
+        {
+            type._reservations.AddOrUpdate(nic, new NicReservation(vmId, runtime.Now + period));
+        }
+    }
+
+    /// <summary>
+    /// The 400 Azure answers while <paramref name="nic"/> is reserved for a deleted VM other than
+    /// <paramref name="forVmId"/> (null: a delete), else null. Code and text as Azure sends them on a NIC DELETE right
+    /// after a VM delete (gardenlinux/gardenlinux#4133, microsoft/AzureTRE#4511, cloudfoundry/bosh-azure-cpi-release#366)
+    /// and on a VM create that reuses the NIC (taskcluster/taskcluster#7196); the text says 180 seconds even when the
+    /// emulator's reservation is shorter.
+    /// </summary>
+    public static AzureErrorException? ReservedError(ArmRuntime runtime, ArmResource nic, string? forVmId)
+    {
+        if (runtime.FindType(Type) is not NetworkInterfaceType type || !type._reservations.TryGetValue(nic, out var reservation))
+        {
+            return null;
+        }
+
+        if (runtime.Now >= reservation.Until)
+        {
+            type._reservations.Remove(nic);
+            return null;
+        }
+
+        if (forVmId is not null && string.Equals(forVmId, reservation.VmId, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return AzureErrorException.BadRequest(
+            ReservedCode,
+            $"Nic(s) in request is reserved for another Virtual Machine for 180 seconds. Please provide another nic(s) or retry after 180 seconds. Reserved VM: {reservation.VmId}");
     }
 
     public override void Deleted(ArmRuntime runtime, ArmResource resource) => ReleasePublicIps(runtime, resource.Id);

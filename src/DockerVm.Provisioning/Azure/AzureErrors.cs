@@ -15,10 +15,22 @@ public static class AzureErrors
         "OverconstrainedAllocationRequest", "OverconstrainedZonalAllocationRequest", "InvalidTemplateDeployment",
     };
 
+    /// <summary>
+    /// 400 on deleting a NIC (or attaching it elsewhere) for 180 s after the VM that used it was deleted or failed to
+    /// create: "Nic(s) in request is reserved for another Virtual Machine for 180 seconds. Please provide another nic(s)
+    /// or retry after 180 seconds." (gardenlinux/gardenlinux#4133, Azure/karpenter-provider-azure#92; retried for 180 s
+    /// in microsoft/AzureTRE#4511 and rancher/machine#359). It passes by itself, so it is transient; cleanup waits it out
+    /// on durable timers (<see cref="IsNicReserved"/>).
+    /// </summary>
+    public const string NicReservedForAnotherVm = "NicReservedForAnotherVm";
+
+    /// <summary>How long Azure keeps a NIC reserved for a deleted VM (the period its error message names).</summary>
+    public static readonly TimeSpan NicReservationPeriod = TimeSpan.FromSeconds(180);
+
     private static readonly HashSet<string> TransientCodes = new(StringComparer.OrdinalIgnoreCase)
     {
         "RetryableError", "InternalServerError", "ServiceUnavailable", "GatewayTimeout", "TooManyRequests",
-        "AnotherOperationInProgress", "RetryableErrorDueToAnotherOperation", "OperationPreempted",
+        "AnotherOperationInProgress", "RetryableErrorDueToAnotherOperation", "OperationPreempted", NicReservedForAnotherVm,
     };
 
     public static ProvisioningException Translate(RequestFailedException exception)
@@ -66,6 +78,17 @@ public static class AzureErrors
     }
 
     public static bool IsNotFound(RequestFailedException exception) => exception?.Status == 404;
+
+    /// <summary>The NIC is still reserved for a deleted VM (<see cref="NicReservedForAnotherVm"/>): retry after a while.</summary>
+    public static bool IsNicReserved(RequestFailedException exception) =>
+        exception is { Status: 400 } && string.Equals(exception.ErrorCode, NicReservedForAnotherVm, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The service's own message of <paramref name="exception"/> (Azure.Core appends the raw response to it).</summary>
+    public static string ServiceMessage(RequestFailedException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return FirstLine(exception.Message);
+    }
 
     private static string StatusCode(int status) => status switch
     {

@@ -57,13 +57,15 @@ public sealed partial class DockerTlsCertificateAuthority(TimeProvider timeProvi
 
         using var serverKey = CreateKey(request.KeyAlgorithm);
         var serverRequest = CreateLeafRequest(Name(request.SubjectName, string.Empty), serverKey, aki, Oids.ServerAuth, request.KeyAlgorithm);
+        // Each name once: the public IP can be the loopback address that IncludeLoopback adds too (and DNS names compare
+        // without case, RFC 4343), and a repeated SAN entry is noise every client has to parse.
         var san = new SubjectAlternativeNameBuilder();
-        foreach (var dnsName in request.ServerDnsNames)
+        foreach (var dnsName in request.ServerDnsNames.Distinct(StringComparer.OrdinalIgnoreCase))
         {
             san.AddDnsName(dnsName);
         }
 
-        foreach (var address in request.ServerIpAddresses)
+        foreach (var address in request.ServerIpAddresses.Distinct())
         {
             san.AddIpAddress(address);
         }

@@ -53,6 +53,22 @@ public sealed class OpenApiDocumentTests
         Assert.Equal(DocumentedOperations().OrderBy(o => o.Operation), mapped.OrderBy(o => o.Item1));
     }
 
+    /// <summary>Issue 11 D: the API says what DockerExtension does (get.docker.com, docker-compose 1.6.2 on every enable,
+    /// deprecated since November 2018, docker.service rewritten) and that customScript is the supported default.</summary>
+    [Fact]
+    public void Installer_Description_SaysCustomScriptIsTheDefaultAndWhatDockerExtensionDoes()
+    {
+        var installer = Schema("ProvisionDockerVmRequest").GetProperty("properties").GetProperty("installer");
+        var description = installer.GetProperty("description").GetString()!;
+
+        Assert.Equal("customScript", installer.GetProperty("default").GetString());
+        Assert.Contains("customScript (the default and the supported installer)", description, StringComparison.Ordinal);
+        Assert.Contains("November 2018", description, StringComparison.Ordinal);
+        Assert.Contains("get.docker.com", description, StringComparison.Ordinal);
+        Assert.Contains("docker-compose 1.6.2", description, StringComparison.Ordinal);
+        Assert.Contains("rewrites docker.service", description, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task GetOpenApiDocument_ServesTheEmbeddedOpenApi31Document()
     {

@@ -12,9 +12,10 @@ namespace DockerVm.Emulator.Tests.Arm;
 public sealed class DeleteCascadeTests
 {
     [Fact]
-    public async Task DeleteVm_NicDetachDiskDelete_NicKeptAndReusableDiskGone()
+    public async Task DeleteVm_NicDetachDiskDelete_NicKeptReusableAfterReservationDiskGone()
     {
-        await using var emulator = await AzureEmulator.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var emulator = await AzureEmulator.StartAsync(new EmulatorOptions { TimeProvider = time });
         var arm = AzureClients.Arm(emulator, EmulatorTokenCredential.For(emulator));
         var group = await Scenario.GroupAsync(arm, "rg-cascade");
         var network = await Scenario.NetworkAsync(arm, group, "cas");
@@ -30,6 +31,8 @@ public sealed class DeleteCascadeTests
         Assert.Equal("Succeeded", nic.Value.Data.Properties.ToObjectFromJson<System.Text.Json.Nodes.JsonObject>()!["provisioningState"]!.ToString());
         Assert.Equal(404, disk.Status);
 
+        // The NIC stays reserved for the deleted VM for 180 s (NicReservationTests).
+        time.Advance(EmulatorOptions.AzureNicReservation);
         var again = (await group.GetVirtualMachines().CreateOrUpdateAsync(WaitUntil.Completed, "vm-again", Scenario.VmData(network.NicId, "vm-again"))).Value;
         Assert.Equal("Succeeded", again.Data.ProvisioningState);
     }

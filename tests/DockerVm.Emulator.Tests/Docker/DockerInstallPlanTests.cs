@@ -5,7 +5,8 @@ using DockerVm.Emulator.Tests.Infrastructure;
 
 namespace DockerVm.Emulator.Tests.Docker;
 
-/// <summary>How the emulator reads install material from extension settings (the team's install conventions).</summary>
+/// <summary>How the emulator reads install material from extension settings (the team's install conventions) and
+/// whether the daemon it configures would start on the image.</summary>
 public sealed class DockerInstallPlanTests
 {
     private static readonly DockerCertificates Certificates = TestPki.Issue("127.0.1.9");
@@ -61,6 +62,47 @@ public sealed class DockerInstallPlanTests
 
         Assert.Contains("without --tlsverify", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>Debian's docker.io ships /usr/sbin/dockerd (its docker.service: ExecStart=/usr/sbin/dockerd -H fd:// …),
+    /// Ubuntu's /usr/bin/dockerd: a unit naming the other path dies with 203/EXEC and systemctl restart fails.</summary>
+    [Theory]
+    [InlineData("Debian", "/usr/bin/dockerd")]
+    [InlineData("Canonical", "/usr/sbin/dockerd")]
+    public void FromScript_DockerIoWithDockerdPathOfTheOtherDistribution_FailsLikeSystemctl(string publisher, string dockerd)
+    {
+        var script = DockerIoScript(dockerd);
+
+        var error = Assert.Throws<InvalidDataException>(() => DockerInstallPlan.FromScript(script, publisher));
+
+        Assert.Equal(
+            "Job for docker.service failed because the control process exited with error code.\nSee \"systemctl status docker.service\" and \"journalctl -xeu docker.service\" for details.",
+            error.Message);
+    }
+
+    [Theory]
+    [InlineData("Debian", "/usr/sbin/dockerd")]
+    [InlineData("Canonical", "/usr/bin/dockerd")]
+    [InlineData("Debian", "${dockerd}")]
+    [InlineData("Canonical", "$(command -v dockerd)")]
+    public void FromScript_DockerdWhereThePackagePutsItOrResolvedOnTheVm_Starts(string publisher, string dockerd)
+    {
+        var plan = DockerInstallPlan.FromScript(DockerIoScript(dockerd), publisher);
+
+        Assert.Equal(2376, plan!.Port);
+    }
+
+    [Fact]
+    public void FromScript_DockerCeFromGetDockerCom_UsrBinOnDebianToo()
+    {
+        var plan = DockerInstallPlan.FromScript(Scenario.InstallScript(Certificates, 2376), "Debian");
+
+        Assert.Equal(2376, plan!.Port);
+    }
+
+    private static string DockerIoScript(string dockerd) =>
+        Scenario.InstallScript(Certificates, 2376)
+            .Replace("curl -fsSL https://get.docker.com | sh", "apt-get -o DPkg::Lock::Timeout=600 install -y docker.io", StringComparison.Ordinal)
+            .Replace("ExecStart=/usr/bin/dockerd ", $"ExecStart={dockerd} ", StringComparison.Ordinal);
 
     [Fact]
     public void DockerExtension_RawPemAndCustomPort_Accepted()

@@ -57,6 +57,9 @@ public sealed class LocalStackFixture : IAsyncLifetime
             Port = 0,
             // Large enough to hold every request of the run, so per-VM counts from the journal are exact.
             RequestLogCapacity = 1_000_000,
+
+            // Azure's 180 s NIC reservation after a VM delete, shortened: every deprovisioning waits it out on timers.
+            NicReservation = TimeSpan.FromSeconds(1),
             Durations = new LroDurations
             {
                 VirtualMachine = TimeSpan.FromSeconds(2),

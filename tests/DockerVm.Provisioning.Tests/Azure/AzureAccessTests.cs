@@ -74,6 +74,28 @@ public sealed class AzureAccessTests
         Assert.DoesNotContain("Content:", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Audit finding 4: the 400 a NIC delete gets for 180 s after its VM was deleted passes by itself
+    /// (gardenlinux/gardenlinux#4133, microsoft/AzureTRE#4511): transient, and recognised for cleanup's long wait.</summary>
+    [Fact]
+    public void Translate_NicReservedForAnotherVm400_TransientAndRecognisedAsReservation()
+    {
+        var reserved = new RequestFailedException(
+            400,
+            "Nic(s) in request is reserved for another Virtual Machine for 180 seconds. Please provide another nic(s) or retry after 180 seconds. Reserved VM: /subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm\nStatus: 400 (Bad Request)\nErrorCode: NicReservedForAnotherVm",
+            "NicReservedForAnotherVm",
+            null);
+
+        var error = AzureErrors.Translate(reserved);
+
+        Assert.IsType<TransientProvisioningException>(error);
+        Assert.Equal("NicReservedForAnotherVm", error.ErrorCode);
+        Assert.True(AzureErrors.IsNicReserved(reserved));
+        Assert.False(AzureErrors.IsNicReserved(new RequestFailedException(400, "Bad.", "InvalidParameter", null)));
+        Assert.False(AzureErrors.IsNicReserved(new RequestFailedException(409, "In use.", "NicInUse", null)));
+        Assert.EndsWith("Reserved VM: /subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm", AzureErrors.ServiceMessage(reserved), StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromSeconds(180), AzureErrors.NicReservationPeriod);
+    }
+
     [Fact]
     public void PinnedCertificate_AcceptsExactlyThePinnedCertificate()
     {

@@ -95,6 +95,20 @@ public sealed class DockerTlsCertificateAuthorityTests
         Assert.Equal([PublicIp, IPAddress.Loopback], san.EnumerateIPAddresses());
     }
 
+    /// <summary>Audit finding (D): with a loopback public IP and loopback requested, 127.0.0.1 was listed twice.</summary>
+    [Fact]
+    public void Issue_LoopbackPublicIpAndLoopbackRequested_EachSanListedOnce()
+    {
+        var authority = new DockerTlsCertificateAuthority(TimeProvider.System, NullLogger<DockerTlsCertificateAuthority>.Instance);
+        var set = authority.Issue(new DockerTlsIssueRequest(
+            "dockerhost1", ["dockerhost1.local", "localhost", "LOCALHOST"], [IPAddress.Loopback, IPAddress.Parse("127.0.0.1")], CertificateKeyAlgorithm.EcdsaP256, 30));
+        using var server = Cert(set.ServerCertificatePem);
+        var san = server.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
+
+        Assert.Equal(["dockerhost1.local", "localhost"], san.EnumerateDnsNames());
+        Assert.Equal([IPAddress.Loopback], san.EnumerateIPAddresses());
+    }
+
     [Fact]
     public void Issue_Default_CaIsConstrainedAndLeavesReferenceIt()
     {

@@ -60,6 +60,9 @@ internal sealed class FakeAzure
 
     public ConcurrentQueue<ArmOperationState> ExtensionStates { get; } = new();
 
+    /// <summary>How many NIC deletes Azure refuses with NicReservedForAnotherVm (the NIC is still reserved for its deleted VM).</summary>
+    public int NicReservedAnswers { get; set; }
+
     /// <summary>When true, VM polls say <c>Creating</c> forever.</summary>
     public bool VmNeverReady { get; set; }
 
@@ -128,6 +131,12 @@ internal sealed class FakeAzure
         {
             lock (gate)
             {
+                if (NicReservedAnswers > 0 && input.ResourceId.Contains("/networkInterfaces/", StringComparison.OrdinalIgnoreCase) && Resources.Contains(input.ResourceId))
+                {
+                    NicReservedAnswers--;
+                    return new DeleteResourceOutput(AlreadyGone: false, ReservedMessage: "Nic(s) in request is reserved for another Virtual Machine for 180 seconds.");
+                }
+
                 Deleted.Add(input.ResourceId);
                 return new DeleteResourceOutput(AlreadyGone: !Resources.Remove(input.ResourceId));
             }

@@ -38,6 +38,27 @@ public sealed class DeprovisionDockerVmTests
         Assert.Equal(accepted.DeprovisionInstanceId, status.DeprovisionInstanceId);
     }
 
+    /// <summary>Audit finding 4: Azure refuses the NIC delete for 180 s after the VM delete (NicReservedForAnotherVm);
+    /// cleanup asks again on durable timers and then deletes VNet, public IP and NSG too.</summary>
+    [Fact]
+    public async Task Deprovision_NicReservedForDeletedVm_RetriedOnTimersThenEverythingDeleted()
+    {
+        var fake = NewFake();
+        await using var host = await WorkflowTestHost.StartAsync(fake);
+        var provisioned = await host.RunAsync(TestSpecs.Spec());
+        var created = fake.Created.ToList();
+        fake.NicReservedAnswers = 3;
+
+        var accepted = Assert.IsType<DeprovisionAccepted>(await host.Service.DeprovisionAsync(host.Client, provisioned.InstanceId, CancellationToken.None));
+        var result = (await host.WaitAsync(accepted.DeprovisionInstanceId)).ReadOutputAs<DeprovisionDockerVmResult>()!;
+
+        Assert.True(result.Succeeded, $"{result.ErrorCode}: {result.ErrorMessage}");
+        Assert.Equal(0, fake.NicReservedAnswers);
+        Assert.Equal(Enumerable.Reverse(created), fake.Deleted);
+        Assert.Empty(fake.Resources);
+        Assert.Equal(created.Count + 3, fake.CallCount(nameof(DockerVm.Provisioning.Activities.Cleanup.DeleteResource)));
+    }
+
     [Fact]
     public async Task Deprovision_Twice_SecondIsDuplicate()
     {

@@ -132,12 +132,104 @@ public sealed class EmulatorWorkflowTests(EmulatorFixture fixture, ITestOutputHe
         await AssertGoneAsync(host, new DockerVmResourceNames("rg-docker", "emuhost5").AllResourceIds(emulator.SubscriptionId));
     }
 
-    /// <summary>Tests share one emulator: each starts from no faults and instant operations.</summary>
+    /// <summary>
+    /// Audit finding 4: Azure keeps the NIC reserved for 180 s after its VM is deleted and refuses the NIC delete with
+    /// 400 NicReservedForAnotherVm. Before the fix cleanup took that as final and left NIC, VNet, public IP and NSG.
+    /// Reservation shortened to 3 s here; the workflow asks again on durable timers.
+    /// </summary>
+    [Fact]
+    public async Task Deprovision_AgainstEmulatorNicReservedAfterVmDelete_RetriesUntilFreeAndLeavesNothing()
+    {
+        var emulator = fixture.Emulator;
+        Reset(emulator);
+        emulator.Control.NicReservation = TimeSpan.FromSeconds(3);
+        await using var host = await StartHostAsync(emulator);
+        var service = host.Services.GetRequiredService<DockerVmService>();
+        var accepted = Assert.IsType<SubmitAccepted>(await service.SubmitAsync(host.Client, DockerVmServiceTests.Request("emuhost6"), null, CancellationToken.None));
+        var result = (await WaitAsync(host.Client, accepted.InstanceId)).ReadOutputAs<ProvisionDockerVmResult>()!;
+        Assert.True(result.Succeeded, $"{result.ErrorCode}: {result.ErrorMessage}");
+        emulator.Control.ClearRequestLog();
+
+        var deprovision = Assert.IsType<DeprovisionAccepted>(await service.DeprovisionAsync(host.Client, accepted.InstanceId, CancellationToken.None));
+        var removal = (await WaitAsync(host.Client, deprovision.DeprovisionInstanceId)).ReadOutputAs<DeprovisionDockerVmResult>()!;
+
+        Assert.True(removal.Succeeded, $"{removal.ErrorCode}: {removal.ErrorMessage}");
+        Assert.Equal(result.CreatedResourceIds.Count, removal.DeletedResourceIds.Count);
+        await AssertGoneAsync(host, result.CreatedResourceIds);
+        Assert.Contains(emulator.Control.RequestLog, r => r.Method == "DELETE" && r.Status == 400 && r.Path.Contains("/networkInterfaces/emuhost6", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The same reservation after a VM that failed to create (Azure/karpenter-provider-azure#92): compensation
+    /// waits it out too and removes everything.</summary>
+    [Fact]
+    public async Task Provision_AgainstEmulatorAllocationFailureThenNicReserved_CompensationLeavesNothing()
+    {
+        var emulator = fixture.Emulator;
+        Reset(emulator);
+        emulator.Control.NicReservation = TimeSpan.FromSeconds(2);
+        emulator.Control.InjectFault(new FaultRule
+        {
+            PathPattern = "*/virtualMachines/emuhost7",
+            Method = "PUT",
+            Kind = FaultKind.OperationFailed,
+            ErrorCode = "AllocationFailed",
+        });
+        await using var host = await StartHostAsync(emulator);
+
+        var result = await ProvisionAsync(host, "emuhost7");
+
+        Assert.Equal("AllocationFailed", result.ErrorCode);
+        Assert.Empty(result.CreatedResourceIds);
+        await AssertGoneAsync(host, new DockerVmResourceNames("rg-docker", "emuhost7").AllResourceIds(emulator.SubscriptionId));
+        Assert.Contains(emulator.Control.RequestLog, r => r.Method == "DELETE" && r.Status == 400 && r.Path.Contains("/networkInterfaces/emuhost7", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// Audit finding 7: on a just-booted VM unattended-upgrades holds the dpkg lock (Azure/azure-cli#24486). With the
+    /// emulator's DpkgLockHeld fault on, the old script (plain apt-get install) failed with exit status 100 and the VM
+    /// was torn down; the install script now waits for the lock.
+    /// </summary>
+    [Fact]
+    public async Task Provision_AgainstEmulatorDpkgLockHeldOnFirstApt_InstallWaitsForTheLockAndSucceeds()
+    {
+        var emulator = fixture.Emulator;
+        Reset(emulator);
+        emulator.Control.InjectFault(new FaultRule { PathPattern = "*/virtualMachines/emuhost8/extensions/*", Method = "PUT", Kind = FaultKind.DpkgLockHeld });
+        await using var host = await StartHostAsync(emulator);
+
+        var result = await ProvisionAsync(host, "emuhost8");
+
+        Assert.True(result.Succeeded, $"{result.ErrorCode}: {result.ErrorMessage} at {result.FailedStep}");
+        Assert.Empty(emulator.Control.Faults);
+    }
+
+    /// <summary>
+    /// Audit finding 15 / issue D: Debian's docker.io puts dockerd in /usr/sbin, so the old drop-in's
+    /// ExecStart=/usr/bin/dockerd never started on the Debian images the API offers; the script now resolves it.
+    /// </summary>
+    [Fact]
+    public async Task Provision_DebianImageAgainstEmulator_DockerdResolvedOnTheVmAndVerified()
+    {
+        var emulator = fixture.Emulator;
+        Reset(emulator);
+        await using var host = await StartHostAsync(emulator);
+        var service = host.Services.GetRequiredService<DockerVmService>();
+        var request = DockerVmServiceTests.Request("emuhost9") with { Image = new VmImageReference("Debian", "debian-12", "12-gen2", "latest") };
+
+        var accepted = Assert.IsType<SubmitAccepted>(await service.SubmitAsync(host.Client, request, null, CancellationToken.None));
+        var result = (await WaitAsync(host.Client, accepted.InstanceId)).ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.True(result.Succeeded, $"{result.ErrorCode}: {result.ErrorMessage} at {result.FailedStep}");
+        Assert.False(string.IsNullOrEmpty(result.DockerVersion));
+    }
+
+    /// <summary>Tests share one emulator: each starts from no faults, instant operations and a short NIC reservation.</summary>
     private static void Reset(AzureEmulator emulator)
     {
         emulator.Control.ClearFaults();
         emulator.Control.Durations.VirtualMachine = TimeSpan.Zero;
         emulator.Control.Durations.Extension = TimeSpan.Zero;
+        emulator.Control.NicReservation = EmulatorFixture.NicReservation;
     }
 
     private static async Task<DurableTaskTestHost> StartHostAsync(AzureEmulator emulator, Dictionary<string, string?>? overrides = null)
@@ -220,9 +312,13 @@ public sealed class EmulatorFixture : IAsyncLifetime
 
     // Public IPs are loopback addresses where emulated daemons listen: a range of its own per test run keeps this run's
     // daemons from colliding with another emulator on the machine.
+    /// <summary>Azure's 180 s NIC reservation, shortened so every deprovisioning here still meets it.</summary>
+    public static readonly TimeSpan NicReservation = TimeSpan.FromMilliseconds(500);
+
     public async Task InitializeAsync() => Emulator = await AzureEmulator.StartAsync(new EmulatorOptions
     {
         PublicIpRangeStart = $"127.{Random.Shared.Next(100, 250)}.{Random.Shared.Next(0, 250)}.1",
+        NicReservation = NicReservation,
     });
 
     public async Task DisposeAsync() => await Emulator.DisposeAsync();

@@ -624,8 +624,8 @@ public sealed class ProvisionRequestValidatorTests
         if (installer == DockerInstaller.CustomScript)
         {
             var script = DockerInstallMaterial.BuildInstallScript("ca", "cert", "key", spec.DockerPort, spec.DaemonOptions);
-            var execStart = script.Split('\n').Last(l => l.StartsWith("ExecStart=/usr/bin/dockerd", StringComparison.Ordinal));
-            Assert.EndsWith($"-H unix:// -H tcp://0.0.0.0:{spec.DockerPort} {string.Join(' ', expected)}", execStart, StringComparison.Ordinal);
+            var execStart = script.Split('\n').Last(l => l.StartsWith("ExecStart=${dockerd}", StringComparison.Ordinal));
+            Assert.EndsWith($" -H tcp://0.0.0.0:{spec.DockerPort} {string.Join(' ', expected)}", execStart, StringComparison.Ordinal);
         }
         else
         {

@@ -10,10 +10,13 @@ namespace DockerVm.Provisioning.Activities.Cleanup;
 public sealed record DeleteResourceInput(string ResourceId);
 
 /// <param name="AlreadyGone">True when the resource did not exist (a retried or repeated deletion).</param>
-public sealed record DeleteResourceOutput(bool AlreadyGone);
+/// <param name="ReservedMessage">Set when Azure refused because the NIC is still reserved for its deleted VM
+/// (<see cref="AzureErrors.NicReservedForAnotherVm"/>): nothing was deleted, the orchestrator asks again later.</param>
+public sealed record DeleteResourceOutput(bool AlreadyGone, string? ReservedMessage = null);
 
 /// <summary>Starts deleting one ARM resource (<see cref="WaitUntil.Started"/>); the orchestrator polls
-/// <see cref="GetResourceState"/> until it is gone before deleting what it depended on.</summary>
+/// <see cref="GetResourceState"/> until it is gone before deleting what it depended on. A NIC still reserved for its
+/// deleted VM is reported, not thrown: waiting 180 s is the orchestrator's job (durable timers), not an activity's.</summary>
 public sealed partial class DeleteResource(ArmClient arm, ILogger<DeleteResource> logger) : TaskActivity<DeleteResourceInput, DeleteResourceOutput>
 {
     public override Task<DeleteResourceOutput> RunAsync(TaskActivityContext context, DeleteResourceInput input) =>
@@ -29,6 +32,10 @@ public sealed partial class DeleteResource(ArmClient arm, ILogger<DeleteResource
             catch (RequestFailedException ex) when (AzureErrors.IsNotFound(ex))
             {
                 return new DeleteResourceOutput(AlreadyGone: true);
+            }
+            catch (RequestFailedException ex) when (AzureErrors.IsNicReserved(ex))
+            {
+                return new DeleteResourceOutput(AlreadyGone: false, ReservedMessage: AzureErrors.ServiceMessage(ex));
             }
         });
 

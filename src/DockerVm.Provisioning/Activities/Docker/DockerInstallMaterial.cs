@@ -16,28 +16,66 @@ public static partial class DockerInstallMaterial
     public const string CustomScriptType = "CustomScript";
     public const string CustomScriptVersion = "2.1";
 
-    /// <summary>The seed's DockerExtension 1.x (retired by Azure; kept because the seed document uses it).</summary>
+    /// <summary>
+    /// The seed's DockerExtension 1.x, kept only because the seed document uses it: deprecated by its authors with
+    /// retirement announced for November 2018 (Azure/azure-docker-extension README). On every enable it pipes
+    /// get.docker.com into sh, downloads docker-compose 1.6.2 and rewrites docker.service (op-enable.go,
+    /// pkg/driver/systemd_base.go). <c>customScript</c> is the supported default.
+    /// </summary>
     public const string DockerExtensionPublisher = "Microsoft.Azure.Extensions";
     public const string DockerExtensionType = "DockerExtension";
     public const string DockerExtensionVersion = "1.1";
 
+    /// <summary>How long apt waits for the dpkg lock (<c>DPkg::Lock::Timeout</c>) and, in total, for the lists lock.</summary>
+    public const int AptLockWaitSeconds = 600;
+
     /// <summary>
-    /// Bash script for CustomScript: installs Docker Engine (Ubuntu's <c>docker.io</c> package, from the image's own
-    /// archive), writes <c>/etc/docker/{ca,cert,key}.pem</c> with quoted heredocs, and points dockerd at them with a
-    /// systemd drop-in (<c>--tlsverify</c>, socket + TCP on <paramref name="port"/>, plus <paramref name="daemonOptions"/>).
+    /// Bash script for CustomScript: installs Docker Engine (the distribution's <c>docker.io</c> package, from the
+    /// image's own archive), writes <c>/etc/docker/{ca,cert,key}.pem</c> with quoted heredocs, and points dockerd at them
+    /// with a systemd drop-in (<c>--tlsverify</c>, socket activation + TCP on <paramref name="port"/>, plus
+    /// <paramref name="daemonOptions"/>).
     /// </summary>
+    /// <remarks>
+    /// <para>It runs right after the VM's first boot, while cloud-init and unattended-upgrades may still hold the apt and
+    /// dpkg locks (Azure/azure-cli#24486: <c>E: Could not get lock /var/lib/dpkg/lock-frontend</c>, exit 100, and the
+    /// whole VM is torn down). So it waits for cloud-init (<c>cloud-init status --wait</c>, skipped on images without
+    /// it), gives every dpkg-locking apt command <c>-o DPkg::Lock::Timeout</c> (apt-pkg/deb/debsystem.cc), and retries
+    /// <c>apt-get update</c>, which takes the lists lock that option does not cover (apt-pkg/acquire.cc <c>GetLock</c>).</para>
+    /// <para>dockerd is where the package put it: <c>/usr/bin/dockerd</c> on Ubuntu, <c>/usr/sbin/dockerd</c> on Debian,
+    /// so the drop-in names <c>$(command -v dockerd)</c>. It keeps the packaged unit's <c>-H fd://</c> (socket activation
+    /// by <c>docker.socket</c>) and its <c>--containerd=</c> when it has one, and adds the TCP listener with TLS.</para>
+    /// </remarks>
     public static string BuildInstallScript(string caPem, string serverCertPem, string serverKeyPem, int port, IReadOnlyList<string> daemonOptions)
     {
         ArgumentNullException.ThrowIfNull(daemonOptions);
         EnsureSafeOptions(daemonOptions);
+
+        // The options go into an unquoted heredoc (so $dockerd expands): EnsureSafeOptions admits no $, ` or \.
         var options = daemonOptions.Count == 0 ? "" : " " + string.Join(' ', daemonOptions);
+        var retries = AptLockWaitSeconds / 10;
         var script = new StringBuilder()
             .Append("#!/bin/bash\n")
             .Append("set -euo pipefail\n")
             .Append("export DEBIAN_FRONTEND=noninteractive\n")
+            .Append("export PATH=\"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:${PATH:-}\"\n")
+            .Append("# A just-booted VM: let cloud-init finish (it installs packages too); images without it skip this.\n")
+            .Append("if command -v cloud-init >/dev/null 2>&1; then\n")
+            .Append("  cloud-init status --wait >/dev/null 2>&1 || true\n")
+            .Append("fi\n")
             .Append("if ! command -v dockerd >/dev/null 2>&1; then\n")
-            .Append("  apt-get update -y\n")
-            .Append("  apt-get install -y docker.io\n")
+            .Append("  # unattended-upgrades may hold the apt locks: DPkg::Lock::Timeout waits for dpkg's, update is retried for the lists lock.\n")
+            .Append("  for attempt in $(seq 1 ").Append(retries).Append("); do\n")
+            .Append("    if apt-get -o DPkg::Lock::Timeout=").Append(AptLockWaitSeconds).Append(" update -y; then break; fi\n")
+            .Append("    if [ \"$attempt\" -eq ").Append(retries).Append(" ]; then exit 100; fi\n")
+            .Append("    sleep 10\n")
+            .Append("  done\n")
+            .Append("  apt-get -o DPkg::Lock::Timeout=").Append(AptLockWaitSeconds).Append(" install -y docker.io\n")
+            .Append("fi\n")
+            .Append("dockerd=$(command -v dockerd)\n")
+            .Append("containerd=\n")
+            .Append("unit=$(systemctl show --property=FragmentPath --value docker.service)\n")
+            .Append("if [ -n \"$unit\" ] && grep -q -- '--containerd=/run/containerd/containerd.sock' \"$unit\"; then\n")
+            .Append("  containerd=' --containerd=/run/containerd/containerd.sock'\n")
             .Append("fi\n")
             .Append("install -d -m 0755 /etc/docker\n")
             .Append("umask 077\n")
@@ -47,16 +85,18 @@ public static partial class DockerInstallMaterial
             .Append("chmod 0644 /etc/docker/ca.pem /etc/docker/cert.pem\n")
             .Append("chmod 0600 /etc/docker/key.pem\n")
             .Append("install -d -m 0755 /etc/systemd/system/docker.service.d\n")
-            .Append("cat > /etc/systemd/system/docker.service.d/10-tls.conf <<'UNIT'\n")
+            .Append("cat > /etc/systemd/system/docker.service.d/10-tls.conf <<UNIT\n")
             .Append("[Service]\n")
             .Append("ExecStart=\n")
-            .Append("ExecStart=/usr/bin/dockerd --tlsverify --tlscacert /etc/docker/ca.pem --tlscert /etc/docker/cert.pem ")
-            .Append("--tlskey /etc/docker/key.pem -H unix:// -H tcp://0.0.0.0:").Append(port).Append(options).Append('\n')
+            .Append("ExecStart=${dockerd} -H fd://${containerd} --tlsverify --tlscacert /etc/docker/ca.pem --tlscert /etc/docker/cert.pem ")
+            .Append("--tlskey /etc/docker/key.pem -H tcp://0.0.0.0:").Append(port).Append(options).Append('\n')
             .Append("UNIT\n")
             .Append("chmod 0644 /etc/systemd/system/docker.service.d/10-tls.conf\n")
             .Append("systemctl daemon-reload\n")
-            .Append("systemctl enable docker\n")
-            .Append("systemctl restart docker\n");
+            .Append("systemctl enable docker.socket docker.service\n")
+            .Append("# -H fd:// takes its socket from docker.socket: stop both, then start the socket before the daemon.\n")
+            .Append("systemctl stop docker.service docker.socket\n")
+            .Append("systemctl start docker.socket docker.service\n");
         return script.ToString();
     }
 
