@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Core;
 using Azure.ResourceManager;
 using Azure.ResourceManager.Compute;
@@ -69,26 +68,9 @@ public sealed partial class StartDockerInstallation(ArmClient arm, SecretClient 
             data.Tags[tag] = value;
         }
 
-        return await AzureErrors.Call(async () =>
-        {
-            var extensions = arm.GetVirtualMachineResource(new ResourceIdentifier(input.VmResourceId)).GetVirtualMachineExtensions();
-            try
-            {
-                await extensions.CreateOrUpdateAsync(WaitUntil.Started, DockerVmResourceNames.DockerExtension, data);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
-                // A retry after a lost response: the first PUT is still running the installer.
-                if (!(await extensions.ExistsAsync(DockerVmResourceNames.DockerExtension)).Value)
-                {
-                    throw;
-                }
-            }
-
-            LogStarted(logger, context.InstanceId, input.Installer, input.VmResourceId, input.DockerPort);
-            return new StartDockerInstallationOutput(
-                new ResourceIdentifier(input.VmResourceId).AppendChildResource("extensions", DockerVmResourceNames.DockerExtension).ToString());
-        });
+        var extensionId = await ExtensionPut.StartAsync(arm, input.VmResourceId, DockerVmResourceNames.DockerExtension, data);
+        LogStarted(logger, context.InstanceId, input.Installer, input.VmResourceId, input.DockerPort);
+        return new StartDockerInstallationOutput(extensionId);
     }
 
     /// <summary>

@@ -1,9 +1,7 @@
-using Azure;
 using Azure.Core;
 using Azure.ResourceManager;
 using Azure.ResourceManager.Compute;
 using Azure.Security.KeyVault.Secrets;
-using DockerVm.Provisioning.Azure;
 using DockerVm.Provisioning.Contracts;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
@@ -48,26 +46,9 @@ public sealed partial class StartDockerVerification(ArmClient arm, SecretClient 
             data.Tags[tag] = value;
         }
 
-        return await AzureErrors.Call(async () =>
-        {
-            var extensions = arm.GetVirtualMachineResource(new ResourceIdentifier(input.VmResourceId)).GetVirtualMachineExtensions();
-            try
-            {
-                await extensions.CreateOrUpdateAsync(WaitUntil.Started, DockerVerifyScript.ExtensionName, data);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
-                // A retry after a lost response: the first PUT is still running the check.
-                if (!(await extensions.ExistsAsync(DockerVerifyScript.ExtensionName)).Value)
-                {
-                    throw;
-                }
-            }
-
-            LogStarted(logger, context.InstanceId, input.VmResourceId, input.DockerPort);
-            return new StartDockerInstallationOutput(
-                new ResourceIdentifier(input.VmResourceId).AppendChildResource("extensions", DockerVerifyScript.ExtensionName).ToString());
-        });
+        var extensionId = await ExtensionPut.StartAsync(arm, input.VmResourceId, DockerVerifyScript.ExtensionName, data);
+        LogStarted(logger, context.InstanceId, input.VmResourceId, input.DockerPort);
+        return new StartDockerInstallationOutput(extensionId);
     }
 
     [LoggerMessage(EventId = 2151, Level = LogLevel.Information, Message = "Instance {InstanceId}: in-VM Docker check started on {VmResourceId}, Docker port {DockerPort}")]
