@@ -129,7 +129,9 @@ public static partial class DockerInstallMaterial
             },
         });
 
-    private static string Heredoc(string path, string pem)
+    /// <summary>Writes <paramref name="pem"/> to <paramref name="path"/> (a shell word) with a quoted heredoc, so nothing
+    /// in it is expanded; the install script and the verify section both write their PEM files this way.</summary>
+    internal static string Heredoc(string path, string pem)
     {
         var body = pem.ReplaceLineEndings("\n");
         if (!body.EndsWith('\n'))

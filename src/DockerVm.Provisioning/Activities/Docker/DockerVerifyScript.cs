@@ -125,16 +125,7 @@ public static partial class DockerVerifyScript
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static string Heredoc(string file, string pem)
-    {
-        var body = pem.ReplaceLineEndings("\n");
-        if (!body.EndsWith('\n'))
-        {
-            body += "\n";
-        }
-
-        return $"cat > \"$dockervm_verify_dir/{file}.pem\" <<'PEM'\n{body}PEM\n";
-    }
+    private static string Heredoc(string file, string pem) => DockerInstallMaterial.Heredoc($"\"$dockervm_verify_dir/{file}.pem\"", pem);
 
     [GeneratedRegex("^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$")]
     private static partial Regex SafeHostName();
