@@ -148,7 +148,7 @@ internal sealed class ExtensionType : ResourceType
                 }
 
                 plan = DockerInstallPlan.FromScript(script, guest.ImagePublisher);
-                verify = DockerVerifyPlan.FromCustomScript(settings, protectedSettings);
+                verify = DockerVerifyPlan.FromScript(script);
             }
             else if (type == "DockerExtension")
             {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using DockerVm.Emulator.Compute;
 
@@ -12,15 +11,12 @@ namespace DockerVm.Emulator.Docker;
 /// </summary>
 internal sealed partial record DockerVerifyPlan(string Fqdn, int Port, string CaPem, string CertPem, string KeyPem)
 {
-    /// <summary>Null when the script has no verify section; throws InvalidDataException when it is incomplete.</summary>
-    public static DockerVerifyPlan? FromCustomScript(JsonObject? settings, JsonObject? protectedSettings)
+    /// <summary>Reads the check from the script the CustomScript handler would run (<see cref="CustomScriptHandler.ScriptToRun"/>);
+    /// null when it has no verify section; throws InvalidDataException when the section is incomplete.</summary>
+    public static DockerVerifyPlan? FromScript(string decodedScript)
     {
-        // The handler's own reading (schemas, base64, gzip); its complaints fail the extension before any check runs.
-        if (CustomScriptHandler.ScriptToRun(settings, protectedSettings)?.Replace("\r\n", "\n", StringComparison.Ordinal) is not { } script)
-        {
-            return null;
-        }
-
+        ArgumentNullException.ThrowIfNull(decodedScript);
+        var script = decodedScript.Replace("\r\n", "\n", StringComparison.Ordinal);
         var fqdn = FqdnLine().Match(script);
         if (!fqdn.Success)
         {
