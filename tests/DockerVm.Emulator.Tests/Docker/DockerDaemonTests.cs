@@ -38,7 +38,7 @@ public sealed class DockerDaemonTests(EmulatorFixture fixture)
         var (network, certificates) = await DockerHostAsync("nocert");
         using var docker = DockerProbe.Client(network.PublicIp, 2376, certificates.Authority(), clientCertificate: null);
 
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => docker.GetStringAsync(new Uri("_ping", UriKind.Relative)));
+        await DockerProbe.AssertRefusedAsync(docker);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class DockerDaemonTests(EmulatorFixture fixture)
         var foreign = TestPki.Issue(network.PublicIp);
         using var docker = DockerProbe.Client(network.PublicIp, 2376, certificates.Authority(), foreign.ClientCertificate());
 
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => docker.GetStringAsync(new Uri("_ping", UriKind.Relative)));
+        await DockerProbe.AssertRefusedAsync(docker);
     }
 
     [Fact]

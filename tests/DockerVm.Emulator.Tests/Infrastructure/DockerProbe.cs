@@ -47,4 +47,16 @@ internal static class DockerProbe
         };
         return new HttpClient(handler) { BaseAddress = new Uri($"https://{address}:{port}/"), Timeout = TimeSpan.FromSeconds(15) };
     }
+
+    /// <summary>
+    /// Asserts the daemon never answered: the connection was reset, or TLS refused the client. A reset that lands right
+    /// after connect can surface from the socket itself (ENOTCONN on the peer address) rather than wrapped by HttpClient.
+    /// </summary>
+    public static async Task AssertRefusedAsync(HttpClient docker, string path = "_ping")
+    {
+        var failure = await Record.ExceptionAsync(() => docker.GetStringAsync(new Uri(path, UriKind.Relative)));
+        Assert.True(
+            failure is HttpRequestException or System.IO.IOException or System.Net.Sockets.SocketException,
+            $"expected the connection to be refused, got {failure?.GetType().Name ?? "an answer"}");
+    }
 }

@@ -34,7 +34,7 @@ public sealed class NsgEnforcementTests(EmulatorFixture fixture)
         using var docker = DockerProbe.Client(network.PublicIp, 2376, certificates.Authority(), certificates.ClientCertificate(), Outsider);
 
         // Even with the right client certificate: DenyAllInBound drops it.
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => docker.GetStringAsync(new Uri("_ping", UriKind.Relative)));
+        await DockerProbe.AssertRefusedAsync(docker);
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class NsgEnforcementTests(EmulatorFixture fixture)
         using var denied = DockerProbe.Client(network.PublicIp, 2376, certificates.Authority(), certificates.ClientCertificate(), Caller);
         using var allowed = DockerProbe.Client(network.PublicIp, 2376, certificates.Authority(), certificates.ClientCertificate(), Outsider);
 
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => denied.GetStringAsync(new Uri("_ping", UriKind.Relative)));
+        await DockerProbe.AssertRefusedAsync(denied);
         Assert.Equal("OK", await allowed.GetStringAsync(new Uri("_ping", UriKind.Relative)));
     }
 }

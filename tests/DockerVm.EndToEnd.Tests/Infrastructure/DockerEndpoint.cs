@@ -25,4 +25,13 @@ public static class DockerEndpoint
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
         return X509Certificate2.CreateFromPem(certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
     }
+
+    /// <summary>Asserts the daemon refused the client (TLS alert or reset); a reset can surface from the socket itself.</summary>
+    public static async Task AssertRefusedAsync(string publicIp, int port, string caPem, X509Certificate2? clientCertificate)
+    {
+        var failure = await Record.ExceptionAsync(async () => (await GetAsync(publicIp, port, caPem, clientCertificate, "/_ping")).Dispose());
+        Assert.True(
+            failure is HttpRequestException or System.IO.IOException or System.Net.Sockets.SocketException,
+            $"expected the daemon to refuse the client, got {failure?.GetType().Name ?? "an answer"}");
+    }
 }

@@ -302,8 +302,8 @@ public sealed class LocalStackFixture : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, version.StatusCode);
 
         using var foreign = DockerEndpoint.ForeignClientCertificate();
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => DockerEndpoint.GetAsync(ip, port, caPem, foreign, "/_ping"));
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => DockerEndpoint.GetAsync(ip, port, caPem, null, "/_ping"));
+        await DockerEndpoint.AssertRefusedAsync(ip, port, caPem, foreign);
+        await DockerEndpoint.AssertRefusedAsync(ip, port, caPem, null);
     }
 
     /// <summary>Every instance the API lists (all pages).</summary>
