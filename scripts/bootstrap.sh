@@ -6,3 +6,4 @@ if [ -f package.json ] && [ ! -d node_modules ] ; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 dotnet restore DockerVmFunctions.sln --nologo -v q
+./scripts/install-debian-packages.sh
