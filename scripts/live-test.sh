@@ -30,7 +30,7 @@ done
 eval "$(azd env get-values ${env_name:+--environment "$env_name"})"
 DOCKERVM_API_KEY=$(az functionapp keys list -g "$AZURE_RESOURCE_GROUP" -n "$AZURE_FUNCTION_NAME" --query functionKeys.default -o tsv)
 export DOCKERVM_LIVE=1 DOCKERVM_LIVE_ALLOWED_CIDR="$allow" DOCKERVM_API_KEY
-export DOCKERVM_API_BASE_URL DOCKERVM_TARGET_RESOURCE_GROUP AZURE_SUBSCRIPTION_ID AZURE_LOCATION
+export DOCKERVM_API_BASE_URL DOCKERVM_TARGET_RESOURCE_GROUP AZURE_SUBSCRIPTION_ID AZURE_LOCATION  # DOCKERVM_LIVE_VM_SIZE: optional
 
 dotnet test tests/DockerVm.EndToEnd.Tests/DockerVm.EndToEnd.Tests.csproj -c Release --nologo \
   --filter "FullyQualifiedName~LiveAzureTests" --logger "console;verbosity=normal"

@@ -70,7 +70,7 @@ public static class LiveScenario
             ["name"] = name,
             ["resourceGroup"] = target.ResourceGroup,
             ["location"] = target.Location,
-            ["vmSize"] = "Standard_B2s",
+            ["vmSize"] = target.VmSize,
             ["adminUsername"] = "azureuser",
             ["sshPublicKey"] = target.SshPublicKey,
             ["allowedSourceCidrs"] = new JsonArray(target.AllowedSourceCidr),

@@ -35,6 +35,9 @@ public sealed class LiveTarget : IDisposable
 
     public required string SshPublicKey { get; init; }
 
+    /// <summary>A size the region offers (<c>DOCKERVM_LIVE_VM_SIZE</c>; B-series capacity varies by region).</summary>
+    public string VmSize { get; init; } = "Standard_B2s";
+
     /// <summary>Connect to the public IP instead of the FQDN (the emulator's DNS names resolve nowhere).</summary>
     public bool ConnectByAddress { get; init; }
 
@@ -79,6 +82,7 @@ public sealed class LiveTarget : IDisposable
             Location = Required("AZURE_LOCATION"),
             AllowedSourceCidr = Required("DOCKERVM_LIVE_ALLOWED_CIDR"),
             SshPublicKey = Environment.GetEnvironmentVariable("DOCKERVM_LIVE_SSH_PUBLIC_KEY") is { Length: > 0 } key ? key : Infrastructure.LocalStackFixture.SshPublicKey,
+            VmSize = Environment.GetEnvironmentVariable("DOCKERVM_LIVE_VM_SIZE") is { Length: > 0 } size ? size : "Standard_B2s",
             RunsContainers = true,
         };
     }
