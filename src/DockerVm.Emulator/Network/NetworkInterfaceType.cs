@@ -81,6 +81,15 @@ internal sealed class NetworkInterfaceType : NetworkResourceType
             configurations.Add(Child(id, "ipConfigurations", $"{Type}/ipConfigurations", name, configuration));
         }
 
+        if (primaryCount == 0)
+        {
+            // Code (sic) and text as Azure answers several configurations with none primary (Azure/azure-sdk-for-go#259);
+            // the spec's NetworkInterfaceCreate.json sends such a body, its example omitting what the service requires.
+            throw AzureErrorException.BadRequest(
+                "NetworkInterfaceMustHaveOneOneIPConfigAsPrimary",
+                $"Network Interface {put.Resource.Name} specifies multiple IPConfigurations but none of the IPConfigurations is specified as Primary.");
+        }
+
         if (primaryCount != 1)
         {
             throw AzureErrorException.BadRequest("NetworkInterfaceMustHaveOnePrimaryIpConfiguration", $"Network interface {id} must have exactly one primary IP configuration.");
