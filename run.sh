@@ -226,6 +226,8 @@ Queue path: put the same JSON (plain text) on queue '${Provisioning__RequestQueu
 Emulator control API (faults, journal, state), with the control secret from its owner-only file:
   curl -s --cacert $emulator_cert -H "X-Emulator-Control-Secret: \$(cat $control_secret_file)" \\
        https://127.0.0.1:$emulator_port/_emulator/counters | jq
+The local cloud with the Azure CLI (README: "Look at the local cloud with az / the Python SDK"):
+  scripts/az-local.sh vm list -o table
 State carries over to the next ./run.sh (./run.sh --fresh starts empty). Press Ctrl-C to stop.
 EOF
   wait -n "${pids[@]}" || true

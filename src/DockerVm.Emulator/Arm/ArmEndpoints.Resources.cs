@@ -9,13 +9,14 @@ internal static partial class ArmEndpoints
     {
         ArmHttp.RequireApiVersion(ctx.Request, ApiVersions.Resources);
         EnsureSubscription(rt, Route(ctx, "sub"));
+        var matches = ResourceFilter.Parse(ctx.Request.Query["$filter"]);
         List<JsonNode> items;
         lock (rt.Store.Gate)
         {
             rt.Store.Advance();
             var resources = ResourcesInScope(ctx, rt, groupScoped);
 
-            items = [.. resources.Where(r => r.ParentId is null).OrderBy(r => r.Created).Select(r => (JsonNode)new JsonObject
+            items = [.. resources.Where(r => r.ParentId is null).Where(matches).OrderBy(r => r.Created).Select(r => (JsonNode)new JsonObject
             {
                 ["id"] = r.Id,
                 ["name"] = r.Name,

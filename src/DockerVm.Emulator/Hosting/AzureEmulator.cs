@@ -174,6 +174,7 @@ public sealed class AzureEmulator : IAsyncDisposable
         app.MapArm(runtime);
         app.MapKeyVault(secrets, options);
         app.MapManagedIdentity(tokens, identityHeader, logger);
+        app.MapCloudMetadata(options);
         app.MapControl(control, tokens, identityHeader, logger);
         app.MapFallback(ctx => ArmHttp.WriteErrorAsync(ctx, AzureErrorException.NotFound("NotFound", $"The path '{ctx.Request.Path}' is not served by the emulator.")));
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using DockerVm.Emulator.Arm;
 using DockerVm.Emulator.Faults;
 using DockerVm.Emulator.Identity;
@@ -8,12 +9,27 @@ using Microsoft.AspNetCore.Http.Features;
 namespace DockerVm.Emulator.Hosting;
 
 /// <summary>Cross-cutting behaviour, outermost first: journal, Azure error shape, latency, faults, throttling, tokens.</summary>
-internal static class EmulatorPipeline
+internal static partial class EmulatorPipeline
 {
     public static void UseEmulatorPipeline(
         this IApplicationBuilder app, EmulatorOptions options, RequestJournal journal, FaultInjector faults,
         Throttler throttler, BearerAuthentication auth, ResourceStore store, string controlSecret, ILogger logger)
     {
+        // ARM treats empty path segments as absent: az sends "providers/Microsoft.Network//publicIPAddresses/x" for a
+        // resource without a parent (azure-mgmt-resource's URL template ".../providers/{namespace}/{parentResourcePath}/
+        // {resourceType}/{name}" with an empty parent path), and "{endpoint}//metadata/endpoints" when the registered
+        // endpoint ends with a slash (msrestazure appends "/metadata/endpoints"). Collapse them before routing.
+        app.Use((ctx, next) =>
+        {
+            if (ctx.Request.Path.Value is { } raw && raw.Contains("//", StringComparison.Ordinal))
+            {
+                ctx.Request.Path = new PathString(RepeatedSlashes().Replace(raw, "/"));
+            }
+
+            return next(ctx);
+        });
+        app.UseRouting();
+
         app.Use(async (ctx, next) =>
         {
             var started = Stopwatch.GetTimestamp();
@@ -111,6 +127,9 @@ internal static class EmulatorPipeline
             await next(ctx);
         });
     }
+
+    [GeneratedRegex("/{2,}")]
+    private static partial Regex RepeatedSlashes();
 
     private static AzureErrorException ToError(FaultRule fault)
     {

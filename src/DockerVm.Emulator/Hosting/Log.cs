@@ -53,4 +53,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1034, Level = LogLevel.Information, Message = "Token request refused for {Path}: the {Header} header is missing or wrong")]
     public static partial void IdentityRefused(ILogger logger, Microsoft.AspNetCore.Http.PathString path, string header);
+
+    [LoggerMessage(EventId = 1060, Level = LogLevel.Information, Message = "Token request refused for {Path}: a POST form without the identity header (Cloud Shell convention); the endpoint takes App Service's GET with X-IDENTITY-HEADER or secret (for az login --identity also set APPSETTING_WEBSITE_SITE_NAME)")]
+    public static partial void IdentityFormRefused(ILogger logger, Microsoft.AspNetCore.Http.PathString path);
 }

@@ -53,6 +53,62 @@ public sealed class ManagedIdentityTests(EmulatorFixture fixture)
         Assert.Matches(@"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}:\d{2} \+00:00$", (string?)body["expires_on"]);
     }
 
+    // msrestazure's get_msi_token_webapp (az login --identity on App Service, 2017-09-01): "{MSI_ENDPOINT}/?resource=…"
+    // with a trailing slash after the endpoint and the resource unencoded, and the secret header.
+    [Fact]
+    public async Task LegacyEndpoint_MsrestazureTrailingSlashForm_IssuesToken()
+    {
+        using var http = fixture.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("msi/token/?resource=https://management.core.windows.net/&api-version=2017-09-01", UriKind.Relative));
+        request.Headers.Add("secret", fixture.Emulator.IdentityHeader);
+
+        using var response = await http.SendAsync(request);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("https://management.core.windows.net/", (string?)body["resource"]);
+        var subscription = await AzureClients.Arm(fixture.Emulator, EmulatorTokenCredential.Fixed((string)body["access_token"]!)).GetDefaultSubscriptionAsync();
+        Assert.Equal(fixture.Emulator.SubscriptionId, subscription.Data.SubscriptionId);
+    }
+
+    // msrestazure's get_msi_token (az login --identity 2.45 outside App Service) and azure-identity's CloudShellCredential:
+    // POST form resource=…, header Metadata: true, no secret. The endpoint must not hand out a token for it.
+    [Fact]
+    public async Task TokenEndpoint_PostFormWithoutSecret_UnauthorizedWithoutToken()
+    {
+        using var http = fixture.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("msi/token", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("resource", "https://management.core.windows.net/")]),
+        };
+        request.Headers.Add("Metadata", "true");
+
+        using var response = await http.SendAsync(request);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Null(body["access_token"]);
+        Assert.Contains("APPSETTING_WEBSITE_SITE_NAME", (string?)body["error_description"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TokenEndpoint_PostFormWithSecret_MethodNotAllowedWithoutToken()
+    {
+        using var http = fixture.Http();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("msi/token", UriKind.Relative))
+        {
+            Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("resource", "https://management.core.windows.net/")]),
+        };
+        request.Headers.Add("secret", fixture.Emulator.IdentityHeader);
+
+        using var response = await http.SendAsync(request);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("GET", response.Content.Headers.Allow.Single());
+        Assert.Null(body["access_token"]);
+    }
+
     [Fact]
     public async Task TokenEndpoint_WrongIdentityHeader_Unauthorized()
     {
