@@ -10,25 +10,62 @@ internal static partial class DockerEngineApi
     public const string ApiVersion = "1.47";
     public const string MinApiVersion = "1.24";
 
-    public static (int Status, string ContentType, string Body) Handle(string method, string target, DaemonIdentity host)
+    /// <summary>Go's http.NotFound body through moby's error handler (api/server/httputils), newline from json.Encoder.</summary>
+    private const string PageNotFound = "{\"message\":\"page not found\"}\n";
+
+    public static DockerApiResponse Handle(string method, string target, DaemonIdentity host)
     {
         var path = target.Split('?', 2)[0];
         path = VersionPrefix().Replace(path, string.Empty);
-        if (path.Length > 1)
-        {
-            path = path.TrimEnd('/');
-        }
 
+        // moby registers /_ping for GET and HEAD and everything else here for GET only (api/server/router/system);
+        // an unmatched route gets the router's 404, which skips the version middleware: no Api-Version, Server, ...
         return (method, path) switch
         {
-            ("GET" or "HEAD", "/_ping") => (200, "text/plain; charset=utf-8", "OK"),
-            ("GET" or "HEAD", "/version") => (200, "application/json", Version().ToJsonString()),
-            ("GET" or "HEAD", "/info") => (200, "application/json", Info(host).ToJsonString()),
-            ("GET" or "HEAD", "/containers/json") => (200, "application/json", "[]"),
-            ("GET" or "HEAD", "/images/json") => (200, "application/json", "[]"),
-            ("GET" or "HEAD", "/volumes") => (200, "application/json", """{"Volumes":[],"Warnings":null}"""),
-            _ => (404, "application/json", """{"message":"page not found"}"""),
+            ("GET", "/_ping") => new(200, Ping(), "OK", SniffedContentType: "text/plain; charset=utf-8"),
+            ("HEAD", "/_ping") => new(200, Ping(head: true), string.Empty),
+            ("GET", "/version") => Json(Version()),
+            ("GET", "/info") => Json(Info(host)),
+            ("GET", "/containers/json") => Json(new JsonArray()),
+            ("GET", "/images/json") => Json(new JsonArray()),
+            ("GET", "/volumes") => Json(new JsonObject { ["Volumes"] = new JsonArray(), ["Warnings"] = null }),
+            _ => new(404, new Dictionary<string, string> { ["Content-Type"] = "application/json" }, PageNotFound),
         };
+    }
+
+    /// <summary>The headers moby's version middleware adds to every routed answer (api/server/middleware/version.go).</summary>
+    private static Dictionary<string, string> Routed() => new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Api-Version"] = ApiVersion,
+        ["Docker-Experimental"] = "false",
+        ["Ostype"] = "linux",
+        ["Server"] = $"Docker/{EngineVersion} (linux)",
+    };
+
+    /// <summary>
+    /// moby's pingHandler (api/server/router/system/system_routes.go): no-cache headers on /_ping only, and a HEAD sets
+    /// Content-Type and Content-Length: 0 itself and writes no body.
+    /// </summary>
+    private static Dictionary<string, string> Ping(bool head = false)
+    {
+        var headers = Routed();
+        headers["Cache-Control"] = "no-cache, no-store, must-revalidate";
+        headers["Pragma"] = "no-cache";
+        if (head)
+        {
+            headers["Content-Type"] = "text/plain; charset=utf-8";
+            headers["Content-Length"] = "0";
+        }
+
+        return headers;
+    }
+
+    /// <summary>httputils.WriteJSON: Content-Type set by the handler, body from json.Encoder (ends in a newline).</summary>
+    private static DockerApiResponse Json(JsonNode body)
+    {
+        var headers = Routed();
+        headers["Content-Type"] = "application/json";
+        return new(200, headers, body.ToJsonString() + "\n");
     }
 
     private static JsonObject Version() => new()
@@ -86,13 +123,15 @@ internal static partial class DockerEngineApi
         ["LoggingDriver"] = "json-file",
         ["SecurityOptions"] = new JsonArray("name=apparmor", "name=seccomp,profile=builtin", "name=cgroupns"),
         ["Labels"] = new JsonArray(),
-        ["Warnings"] = new JsonArray(),
         ["Plugins"] = new JsonObject
         {
             ["Volume"] = new JsonArray("local"),
             ["Network"] = new JsonArray("bridge", "host", "ipvlan", "macvlan", "null", "overlay"),
             ["Log"] = new JsonArray("json-file", "local"),
         },
+
+        // Last, as in moby's system.Info; a daemon with nothing to warn about sends null, not [] (measured on dockerd 20.10).
+        ["Warnings"] = null,
     };
 
     [GeneratedRegex(@"^/v\d+\.\d+(?=/)")]

@@ -14,7 +14,11 @@ internal sealed class DockerTlsMaterial : IDisposable
     {
         Authority = authority;
         Server = server;
-        Context = SslStreamCertificateContext.Create(server, [authority], offline: true);
+        // dockerd's tls.Config.ClientCAs is the CA file, and Go names its subjects in the CertificateRequest
+        // ("Acceptable client certificate CA names" in openssl s_client); clients pick their certificate by it.
+        // .NET can send a collection's names on Linux only.
+        var trust = OperatingSystem.IsLinux() ? SslCertificateTrust.CreateForX509Collection([authority], sendTrustInHandshake: true) : null;
+        Context = SslStreamCertificateContext.Create(server, [authority], offline: true, trust: trust);
     }
 
     public X509Certificate2 Authority { get; }

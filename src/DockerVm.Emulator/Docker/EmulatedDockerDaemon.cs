@@ -19,6 +19,14 @@ internal sealed class EmulatedDockerDaemon : IDisposable
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(60);
     private static readonly byte[] HeaderTerminator = "\r\n\r\n"u8.ToArray();
 
+    // Go's net/http answers these itself, before any handler runs (server.go: conn.serve, readRequest errors).
+    private static readonly byte[] PlainHttpAnswer = "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n"u8.ToArray();
+    private static readonly byte[] BadRequestAnswer = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request"u8.ToArray();
+    private static readonly byte[] MissingHostAnswer =
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request: missing required Host header"u8.ToArray();
+    private static readonly byte[] HeaderTooLargeAnswer =
+        "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large"u8.ToArray();
+
     private readonly Socket _listener;
     private readonly DockerTlsMaterial _material;
     private readonly DaemonIdentity _identity;
@@ -29,7 +37,7 @@ internal sealed class EmulatedDockerDaemon : IDisposable
     private long _requests;
 
     private EmulatedDockerDaemon(
-        Socket listener, DockerTlsMaterial material, DaemonIdentity identity, IPEndPoint endpoint, ILogger logger, Func<IPEndPoint, bool> admits, bool requireClientCertificate)
+        Socket listener, DockerTlsMaterial material, DaemonIdentity identity, ILogger logger, Func<IPEndPoint, bool> admits, bool requireClientCertificate)
     {
         _admits = admits;
         _requireClientCertificate = requireClientCertificate;
@@ -37,7 +45,9 @@ internal sealed class EmulatedDockerDaemon : IDisposable
         _material = material;
         _identity = identity;
         _logger = logger;
-        Endpoint = endpoint;
+
+        // The bound address: a caller may ask for port 0.
+        Endpoint = (IPEndPoint)listener.LocalEndPoint!;
     }
 
     public IPEndPoint Endpoint { get; }
@@ -64,7 +74,7 @@ internal sealed class EmulatedDockerDaemon : IDisposable
             throw;
         }
 
-        var daemon = new EmulatedDockerDaemon(listener, material, identity, endpoint, logger, admits ?? (_ => true), requireClientCertificate);
+        var daemon = new EmulatedDockerDaemon(listener, material, identity, logger, admits ?? (_ => true), requireClientCertificate);
         _ = daemon.AcceptLoopAsync();
         return daemon;
     }
@@ -131,22 +141,18 @@ internal sealed class EmulatedDockerDaemon : IDisposable
     {
         // Head and body go out as two TLS records: with Nagle on, the second waits for the client's delayed ACK (~40 ms per request).
         socket.NoDelay = true;
-        await using var stream = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        var remote = socket.RemoteEndPoint;
+        await using var transport = new TlsHandshakeTransport(new NetworkStream(socket, ownsSocket: true));
+        await using var stream = new SslStream(transport, leaveInnerStreamOpen: true);
         try
         {
             using (var handshake = CancellationTokenSource.CreateLinkedTokenSource(stopping))
             {
                 handshake.CancelAfter(HandshakeTimeout);
-                await stream.AuthenticateAsServerAsync(
-                    new SslServerAuthenticationOptions
-                    {
-                        ServerCertificateContext = _material.Context,
-                        ClientCertificateRequired = _requireClientCertificate,
-                        CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                        RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                            certificate is X509Certificate2 client ? _material.IsValidClient(client) : !_requireClientCertificate,
-                    },
-                    handshake.Token);
+                if (!await OpenTlsAsync(transport, stream, remote, handshake.Token))
+                {
+                    return;
+                }
             }
 
             await ServeRequestsAsync(stream, stopping);
@@ -155,6 +161,62 @@ internal sealed class EmulatedDockerDaemon : IDisposable
         {
             Log.DockerConnectionClosed(_logger, Endpoint, ex);
         }
+    }
+
+    /// <summary>
+    /// The handshake as dockerd's Go server does it: plain HTTP gets net/http's 400 text, a refused client certificate a
+    /// bad_certificate alert (see <see cref="TlsHandshakeTransport"/>), and the certificate request names the CA.
+    /// False when the connection ends here.
+    /// </summary>
+    private async Task<bool> OpenTlsAsync(TlsHandshakeTransport transport, SslStream stream, EndPoint? remote, CancellationToken token)
+    {
+        switch (await transport.ReadOpeningAsync(token))
+        {
+            case TlsHandshakeTransport.Opening.PlainHttp:
+                DockerLog.PlainHttpRefused(_logger, Endpoint, remote);
+                await transport.WriteRawAsync(PlainHttpAnswer, token);
+                return false;
+            case TlsHandshakeTransport.Opening.Other:
+                return false;
+        }
+
+        var refused = false;
+        try
+        {
+            await stream.AuthenticateAsServerAsync(
+                new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = _material.Context,
+                    ClientCertificateRequired = _requireClientCertificate,
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+
+                    // TLS 1.2 only: a TLS 1.3 client certificate is judged after both Finished messages, when .NET can
+                    // no longer send an alert (real dockerd negotiates 1.3; the CLI's message is the same either way).
+                    EnabledSslProtocols = SslProtocols.Tls12,
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    {
+                        var accepted = certificate is X509Certificate2 client ? _material.IsValidClient(client) : !_requireClientCertificate;
+                        refused = !accepted;
+                        return accepted;
+                    },
+                },
+                token);
+        }
+        catch (AuthenticationException) when (refused)
+        {
+            DockerLog.ClientCertificateRefused(_logger, Endpoint, remote);
+            await transport.RefuseCertificateAsync(token);
+            throw;
+        }
+        catch (AuthenticationException)
+        {
+            // OpenSSL's own alert (protocol version, handshake failure) is among the held bytes.
+            await transport.ReleaseAsync(token);
+            throw;
+        }
+
+        await transport.ReleaseAsync(token);
+        return true;
     }
 
     private async Task ServeRequestsAsync(SslStream stream, CancellationToken stopping)
@@ -168,7 +230,7 @@ internal sealed class EmulatedDockerDaemon : IDisposable
             {
                 if (filled == buffer.Length)
                 {
-                    await WriteAsync(stream, 431, "application/json", """{"message":"request header too large"}""", head: false, close: true, stopping);
+                    await WriteRawAsync(stream, HeaderTooLargeAnswer, stopping);
                     return;
                 }
 
@@ -185,14 +247,16 @@ internal sealed class EmulatedDockerDaemon : IDisposable
 
             var lines = Encoding.ASCII.GetString(buffer, 0, headerEnd).Split("\r\n");
             var requestLine = lines[0].Split(' ');
-            if (requestLine.Length != 3)
+            if (requestLine.Length != 3 || requestLine[2] is not ("HTTP/1.1" or "HTTP/1.0"))
             {
-                await WriteAsync(stream, 400, "application/json", """{"message":"malformed request"}""", head: false, close: true, stopping);
+                await WriteRawAsync(stream, BadRequestAnswer, stopping);
                 return;
             }
 
             var contentLength = 0L;
-            var close = requestLine[2] == "HTTP/1.0";
+            var http10 = requestLine[2] == "HTTP/1.0";
+            var close = http10;
+            var hasHost = false;
             foreach (var line in lines.Skip(1))
             {
                 var colon = line.IndexOf(':', StringComparison.Ordinal);
@@ -209,8 +273,18 @@ internal sealed class EmulatedDockerDaemon : IDisposable
                 }
                 else if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
                 {
-                    close = value.Equals("close", StringComparison.OrdinalIgnoreCase);
+                    close = http10 ? !value.Equals("keep-alive", StringComparison.OrdinalIgnoreCase) : value.Equals("close", StringComparison.OrdinalIgnoreCase);
                 }
+                else if (name.Equals("Host", StringComparison.OrdinalIgnoreCase))
+                {
+                    hasHost = true;
+                }
+            }
+
+            if (!http10 && !hasHost)
+            {
+                await WriteRawAsync(stream, MissingHostAnswer, stopping);
+                return;
             }
 
             // Consume the head and any body (the endpoints served take none).
@@ -240,8 +314,8 @@ internal sealed class EmulatedDockerDaemon : IDisposable
 
             Interlocked.Increment(ref _requests);
             var method = requestLine[0];
-            var (status, contentType, body) = DockerEngineApi.Handle(method, requestLine[1], _identity);
-            await WriteAsync(stream, status, contentType, body, head: method == "HEAD", close, stopping);
+            var response = DockerEngineApi.Handle(method, requestLine[1], _identity);
+            await WriteAsync(stream, response, head: method == "HEAD", http10, close, stopping);
             if (close)
             {
                 return;
@@ -249,28 +323,55 @@ internal sealed class EmulatedDockerDaemon : IDisposable
         }
     }
 
-    private static async Task WriteAsync(SslStream stream, int status, string contentType, string body, bool head, bool close, CancellationToken token)
+    /// <summary>
+    /// Writes the answer in the order Go's net/http does (server.go, chunkWriter.writeHeader): the handler's headers sorted
+    /// by name, then Date, Content-Length and the sniffed Content-Type unless the handler set them, then Connection.
+    /// A HEAD answer keeps the Content-Length of the body it does not send.
+    /// </summary>
+    private static async Task WriteAsync(SslStream stream, DockerApiResponse response, bool head, bool http10, bool close, CancellationToken token)
     {
-        var payload = Encoding.UTF8.GetBytes(body);
-        var reason = status switch { 200 => "OK", 400 => "Bad Request", 404 => "Not Found", 431 => "Request Header Fields Too Large", _ => "Error" };
+        var payload = Encoding.UTF8.GetBytes(response.Body);
+        var reason = response.Status switch { 200 => "OK", 404 => "Not Found", _ => "Error" };
         var headers = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {status} {reason}\r\n")
-            .Append(CultureInfo.InvariantCulture, $"Api-Version: {DockerEngineApi.ApiVersion}\r\n")
-            .Append("Docker-Experimental: false\r\n")
-            .Append("Ostype: linux\r\n")
-            .Append(CultureInfo.InvariantCulture, $"Server: Docker/{DockerEngineApi.EngineVersion} (linux)\r\n")
-            .Append("Cache-Control: no-cache, no-store, must-revalidate\r\n")
-            .Append(CultureInfo.InvariantCulture, $"Date: {DateTime.UtcNow:R}\r\n")
-            .Append(CultureInfo.InvariantCulture, $"Content-Type: {contentType}\r\n")
-            .Append(CultureInfo.InvariantCulture, $"Content-Length: {payload.Length}\r\n")
-            .Append(close ? "Connection: close\r\n" : string.Empty)
-            .Append("\r\n");
+            .Append(CultureInfo.InvariantCulture, $"{(http10 ? "HTTP/1.0" : "HTTP/1.1")} {response.Status} {reason}\r\n");
+        foreach (var (name, value) in response.Headers.OrderBy(h => h.Key, StringComparer.Ordinal))
+        {
+            headers.Append(CultureInfo.InvariantCulture, $"{name}: {value}\r\n");
+        }
+
+        headers.Append(CultureInfo.InvariantCulture, $"Date: {DateTime.UtcNow:R}\r\n");
+        if (!response.Headers.ContainsKey("Content-Length"))
+        {
+            headers.Append(CultureInfo.InvariantCulture, $"Content-Length: {payload.Length}\r\n");
+        }
+
+        if (!response.Headers.ContainsKey("Content-Type") && response.SniffedContentType is { } sniffed)
+        {
+            headers.Append(CultureInfo.InvariantCulture, $"Content-Type: {sniffed}\r\n");
+        }
+
+        if (http10 && !close)
+        {
+            headers.Append("Connection: keep-alive\r\n");
+        }
+        else if (!http10 && close)
+        {
+            headers.Append("Connection: close\r\n");
+        }
+
+        headers.Append("\r\n");
         await stream.WriteAsync(Encoding.ASCII.GetBytes(headers.ToString()), token);
         if (!head)
         {
             await stream.WriteAsync(payload, token);
         }
 
+        await stream.FlushAsync(token);
+    }
+
+    private static async Task WriteRawAsync(SslStream stream, byte[] answer, CancellationToken token)
+    {
+        await stream.WriteAsync(answer, token);
         await stream.FlushAsync(token);
     }
 }

@@ -69,7 +69,7 @@ public sealed class DockerHostLifecycleTests(EmulatorFixture fixture)
 
         Assert.Equal("Succeeded", extension.Data.ProvisioningState);
         using var docker = DockerProbe.Client(network.PublicIp, 2377, certificates.Authority(), certificates.ClientCertificate());
-        Assert.Equal("[]", await docker.GetStringAsync(new Uri("v1.45/containers/json", UriKind.Relative)));
+        Assert.Equal("[]\n", await docker.GetStringAsync(new Uri("v1.45/containers/json", UriKind.Relative)));
 
         await extension.DeleteAsync(WaitUntil.Completed);
         await DockerProbe.AssertRefusedAsync(docker);
