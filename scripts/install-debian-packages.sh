@@ -5,7 +5,7 @@
 # on the host's own network: the tests start their own, inside namespaces they create.
 set -euo pipefail
 
-packages=(docker.io busybox-static python3-azure azure-cli iptables iproute2 util-linux curl)
+packages=(docker.io busybox-static python3-azure azure-cli iptables nftables iproute2 util-linux curl)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,212 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Azure.ResourceManager.Compute.Models;
+using DockerVm.Emulator.Compute;
+using DockerVm.Emulator.Guest;
+using DockerVm.Provisioning.Activities.Docker;
+using DockerVm.RealDocker.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace DockerVm.RealDocker.Tests;
+
+/// <summary>
+/// What a caller of the provisioned host relies on, checked against the real dockerd an installer configured (issue 12):
+/// mutual TLS with the client set from Key Vault and nothing else, the hardened daemon defaults in effect, only the
+/// Docker port open, the private keys owner-only, and the in-VM check's line read the way the workflow reads it.
+/// </summary>
+public abstract class RealDaemonChecks<TFixture>(TFixture fixture, ITestOutputHelper output)
+    where TFixture : InstallerFixture
+{
+    /// <summary>dockerd --tlsverify aborts the handshake with this TLS alert; Go's client reports it so (measured, DESIGN.md).</summary>
+    private const string BadCertificate = "remote error: tls: bad certificate";
+
+    [SkippableFact]
+    public async Task DockerCli_WithTheClientSetFromKeyVault_RunsVersionInfoAndAContainer()
+    {
+        fixture.EnsureReady();
+        output.WriteLine($"{typeof(TFixture).Name} setup: {fixture.Timings}");
+
+        var version = await Docker("version", "--format", "{{.Server.Version}} {{.Server.APIVersion}}");
+        var name = await Docker("info", "--format", "{{.Name}}");
+        var echo = await Docker("run", "--rm", BusyboxImage.Name, "/bin/busybox", "echo", "hello from a docker-imported busybox");
+
+        output.WriteLine($"server {version}");
+        Assert.Matches(@"^\S+ 1\.\d+$", version);
+        Assert.Equal(fixture.Sandbox.HostName, name);
+        Assert.Equal("hello from a docker-imported busybox", echo);
+    }
+
+    [SkippableFact]
+    public async Task DockerCli_WithoutClientCertificate_IsRefusedWithBadCertificate()
+    {
+        fixture.EnsureReady();
+
+        var result = await fixture.Docker.RunAsync(fixture.Client, client: null, "version", "--format", "{{.Server.Version}}");
+
+        AssertRefused(result);
+    }
+
+    [SkippableFact]
+    public async Task DockerCli_ClientCertificateOfAForeignCa_IsRefusedWithBadCertificate()
+    {
+        fixture.EnsureReady();
+
+        var result = await fixture.Docker.RunAsync(fixture.Client, fixture.ForeignClient, "version", "--format", "{{.Server.Version}}");
+
+        AssertRefused(result);
+    }
+
+    [SkippableFact]
+    public async Task DockerCli_ServerCertificateUsedAsClient_IsRefusedWithBadCertificate()
+    {
+        fixture.EnsureReady();
+
+        var result = await fixture.Docker.RunAsync(fixture.Client, fixture.ServerAsClient, "version", "--format", "{{.Server.Version}}");
+
+        AssertRefused(result);
+    }
+
+    [SkippableFact]
+    public async Task DockerInfo_HardenedDefaults_ShowUserNamespaceRemapAndLiveRestore()
+    {
+        fixture.EnsureReady();
+
+        var security = await Docker("info", "--format", "{{json .SecurityOptions}}");
+        var liveRestore = await Docker("info", "--format", "{{.LiveRestoreEnabled}}");
+        var uidMap = await Docker("run", "--rm", BusyboxImage.Name, "/bin/busybox", "cat", "/proc/self/uid_map");
+        var subordinate = (await fixture.Sandbox.RunAsync("grep '^dockremap:' /etc/subuid")).Stdout.Trim().Split(':');
+
+        output.WriteLine($"uid_map: {uidMap}; /etc/subuid: {string.Join(':', subordinate)}");
+        Assert.Contains("\"name=userns\"", security, StringComparison.Ordinal);
+        Assert.Equal("true", liveRestore);
+        // --userns-remap=default: container root is the first id of the range dockerd gave its user dockremap in
+        // /etc/subuid (after the admin user's range: useradd allocated that one first), never the host's root.
+        Assert.Equal(3, subordinate.Length);
+        Assert.Matches($@"^0\s+{subordinate[1]}\s+{subordinate[2]}$", uidMap);
+        Assert.NotEqual("0", subordinate[1]);
+    }
+
+    [SkippableFact]
+    public async Task Container_NoNewPrivilegesDefault_ReportsNoNewPrivs1()
+    {
+        fixture.EnsureReady();
+
+        var status = await Docker("run", "--rm", BusyboxImage.Name, "/bin/busybox", "grep", "NoNewPrivs", "/proc/self/status");
+
+        Assert.Matches(@"^NoNewPrivs:\s+1$", status);
+    }
+
+    [SkippableFact]
+    public async Task Containers_IccFalse_SecondCannotReachTheFirst()
+    {
+        fixture.EnsureReady();
+        var name = "icc-first-" + Guid.NewGuid().ToString("N")[..8];
+        await Docker("run", "-d", "--name", name, BusyboxImage.Name, "/bin/busybox", "sh", "-c",
+            "mkdir -p /www && echo reachable > /www/index.html && exec /bin/busybox httpd -f -p 8080 -h /www");
+        try
+        {
+            var ip = await Docker("inspect", "--format", "{{.NetworkSettings.IPAddress}}", name);
+
+            // The daemon's own network namespace reaches the first container (icc=false only drops bridge-to-bridge
+            // traffic), so it does serve; from a second container the same request gets nowhere.
+            var fromHost = await fixture.Sandbox.RunAsync(
+                $"for i in $(seq 1 50); do curl -s -m 2 http://{ip}:8080/ && exit 0; sleep 0.2; done; exit 1");
+            var fromContainer = await fixture.Docker.RunAsync(fixture.Client, fixture.Client, "run", "--rm", BusyboxImage.Name, "/bin/busybox", "nc", "-w", "3", ip, "8080");
+
+            Assert.Equal("reachable", fromHost.Stdout.Trim());
+            Assert.NotEqual(0, fromContainer.ExitCode);
+            Assert.DoesNotContain("reachable", fromContainer.Stdout, StringComparison.Ordinal);
+            output.WriteLine($"second container: exit {fromContainer.ExitCode}, {fromContainer.Stderr.Trim()}");
+        }
+        finally
+        {
+            await fixture.Docker.RunAsync(fixture.Client, fixture.Client, "rm", "-f", name);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Guest_AfterInstall_ListensOnlyOnTheDockerPort()
+    {
+        fixture.EnsureReady();
+
+        var sockets = await fixture.Sandbox.RunAsync("ss -H -l -t -n");
+        var listeners = sockets.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3])
+            .Select(local => (Address: local[..local.LastIndexOf(':')], Port: int.Parse(local[(local.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+        var reachable = listeners.Where(l => !l.Address.StartsWith("127.", StringComparison.Ordinal) && l.Address != "[::1]").Select(l => l.Port).Distinct().ToList();
+
+        output.WriteLine($"listening: {string.Join(", ", listeners.Select(l => $"{l.Address}:{l.Port}"))}");
+        // A VM adds sshd on 22, which the NSG's other rule admits; the sandbox runs no sshd.
+        Assert.Equal([InstallerFixture.DockerPort], reachable);
+    }
+
+    [SkippableFact]
+    public async Task PrivateKeyFiles_OnTheGuest_AreOwnerOnlyAndTheCheckLeavesNoKeyBehind()
+    {
+        fixture.EnsureReady();
+
+        var modes = await fixture.Sandbox.RunAsync("stat -c '%a %U %n' /etc/docker/key.pem /etc/docker/ca.pem /etc/docker/cert.pem");
+        var leftovers = await fixture.Sandbox.RunAsync("find /tmp /var/tmp -name '*.pem' -o -name 'tmp.*'");
+
+        output.WriteLine(modes.Stdout.Trim());
+        Assert.True(modes.Succeeded, modes.Describe());
+        Assert.Contains("600 root /etc/docker/key.pem", modes.Stdout, StringComparison.Ordinal);
+        Assert.Equal("", leftovers.Stdout.Trim());
+    }
+
+    [SkippableFact]
+    public async Task InVmCheck_RunByBashInTheGuest_IsAcceptedByVerifyDockerEndpoint()
+    {
+        fixture.EnsureReady();
+        var run = fixture.VerifyRun;
+        var view = new VirtualMachineExtensionInstanceView();
+        view.Statuses.Add(new InstanceViewStatus
+        {
+            Code = "ProvisioningState/succeeded",
+            Message = CustomScriptHandler.Succeeded(GuestCommandResult.Tail(run.Stdout, 4096), GuestCommandResult.Tail(run.Stderr, 4096)),
+        });
+
+        var verified = VerifyDockerEndpoint.Interpret(view, fixture.VerifyInput);
+        var version = await Docker("version", "--format", "{{.Server.Version}} {{.Server.APIVersion}}");
+
+        output.WriteLine(run.Stdout.Trim());
+        Assert.Equal(version, $"{verified.DockerVersion} {verified.ApiVersion}");
+    }
+
+    [SkippableFact]
+    public async Task DockerTlsClient_WithTheClientSet_PingsAndRefusesWithoutIt()
+    {
+        fixture.EnsureReady();
+        var (caPem, certPem, keyPem) = fixture.ClientPem;
+        using var ca = X509Certificate2.CreateFromPem(caPem);
+        using var ephemeral = X509Certificate2.CreateFromPem(certPem, keyPem);
+        using var client = X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
+        var endpoint = new IPEndPoint(fixture.Address, InstallerFixture.DockerPort);
+
+        using var mtls = DockerTlsClient.Create(endpoint, fixture.Fqdn, ca, client, TimeSpan.FromSeconds(10));
+        using var anonymous = DockerTlsClient.Create(endpoint, fixture.Fqdn, ca, null, TimeSpan.FromSeconds(10));
+        var ping = await mtls.GetStringAsync("_ping");
+        var version = await mtls.GetStringAsync("version");
+        var refused = await Record.ExceptionAsync(() => anonymous.GetStringAsync("_ping"));
+
+        Assert.Equal("OK", ping);
+        Assert.Contains("\"ApiVersion\"", version, StringComparison.Ordinal);
+        Assert.True(refused is HttpRequestException or IOException, $"expected a refused handshake, got {refused?.GetType().Name ?? "an answer"}");
+    }
+
+    private async Task<string> Docker(params string[] arguments)
+    {
+        var result = await fixture.Docker.RunAsync(fixture.Client, fixture.Client, arguments);
+        Assert.True(result.Succeeded, $"docker {string.Join(' ', arguments)}: {result.Describe()}");
+        return result.Stdout.Trim();
+    }
+
+    private void AssertRefused(GuestCommandResult result)
+    {
+        output.WriteLine(result.Stderr.Trim());
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Equal("", result.Stdout.Trim());
+        Assert.Contains(BadCertificate, result.Stderr, StringComparison.Ordinal);
+    }
+}
