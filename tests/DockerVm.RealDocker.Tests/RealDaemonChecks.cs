@@ -20,6 +20,10 @@ public abstract class RealDaemonChecks<TFixture>(TFixture fixture, ITestOutputHe
     /// <summary>dockerd --tlsverify aborts the handshake with this TLS alert; Go's client reports it so (measured, DESIGN.md).</summary>
     private const string BadCertificate = "remote error: tls: bad certificate";
 
+    /// <summary>Measured here too, about one run in twenty: with TLS 1.3 the client may already be writing its request
+    /// when the alert and the close arrive, and reports the reset instead.</summary>
+    private const string Reset = "connection reset by peer";
+
     [SkippableFact]
     public async Task DockerCli_WithTheClientSetFromKeyVault_RunsVersionInfoAndAContainer()
     {
@@ -41,9 +45,7 @@ public abstract class RealDaemonChecks<TFixture>(TFixture fixture, ITestOutputHe
     {
         fixture.EnsureReady();
 
-        var result = await fixture.Docker.RunAsync(fixture.Client, client: null, "version", "--format", "{{.Server.Version}}");
-
-        AssertRefused(result);
+        await AssertRefusedAsync(client: null);
     }
 
     [SkippableFact]
@@ -51,9 +53,7 @@ public abstract class RealDaemonChecks<TFixture>(TFixture fixture, ITestOutputHe
     {
         fixture.EnsureReady();
 
-        var result = await fixture.Docker.RunAsync(fixture.Client, fixture.ForeignClient, "version", "--format", "{{.Server.Version}}");
-
-        AssertRefused(result);
+        await AssertRefusedAsync(fixture.ForeignClient);
     }
 
     [SkippableFact]
@@ -61,9 +61,7 @@ public abstract class RealDaemonChecks<TFixture>(TFixture fixture, ITestOutputHe
     {
         fixture.EnsureReady();
 
-        var result = await fixture.Docker.RunAsync(fixture.Client, fixture.ServerAsClient, "version", "--format", "{{.Server.Version}}");
-
-        AssertRefused(result);
+        await AssertRefusedAsync(fixture.ServerAsClient);
     }
 
     [SkippableFact]
@@ -202,11 +200,22 @@ public abstract class RealDaemonChecks<TFixture>(TFixture fixture, ITestOutputHe
         return result.Stdout.Trim();
     }
 
-    private void AssertRefused(GuestCommandResult result)
+    /// <summary>Every attempt is refused before the daemon answers, and the alert itself is seen (a reset alone could be anything).</summary>
+    private async Task AssertRefusedAsync(CertificateFiles? client)
     {
-        output.WriteLine(result.Stderr.Trim());
-        Assert.NotEqual(0, result.ExitCode);
-        Assert.Equal("", result.Stdout.Trim());
-        Assert.Contains(BadCertificate, result.Stderr, StringComparison.Ordinal);
+        var alerts = 0;
+        for (var attempt = 0; attempt < 3 && alerts == 0; attempt++)
+        {
+            var result = await fixture.Docker.RunAsync(fixture.Client, client, "version", "--format", "{{.Server.Version}}");
+            output.WriteLine(result.Stderr.Trim());
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Equal("", result.Stdout.Trim());
+            Assert.True(
+                result.Stderr.Contains(BadCertificate, StringComparison.Ordinal) || result.Stderr.Contains(Reset, StringComparison.Ordinal),
+                $"expected '{BadCertificate}' (or, racing, '{Reset}'), got: {result.Stderr.Trim()}");
+            alerts += result.Stderr.Contains(BadCertificate, StringComparison.Ordinal) ? 1 : 0;
+        }
+
+        Assert.Equal(1, alerts);
     }
 }
