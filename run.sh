@@ -6,6 +6,9 @@
 #   ./run.sh demo             provision a sample Docker host through the API, use it, deprovision it, exit 0
 #   ./run.sh demo --keep      the same, but keep the stack and the Docker host running until Ctrl-C
 #   ./run.sh [demo] --fresh   start from empty storage and an empty emulator (otherwise both carry over)
+#   ./run.sh [demo] --docker real   each VM's Docker endpoint is a real dockerd (Debian's docker.io) in a guest sandbox of
+#                             its own, configured by the VM's extension settings, its public IP in 198.18.0.0/16 and its
+#                             NSG as packet filters; the demo runs a container on it (needs root; default: emulated)
 #
 # State carries over between runs: Azurite's data (task hub, queues) and the emulator's state file (resources,
 # Key Vault secrets, public IPs, Docker daemons) under .local/. A crashed local host is restarted (log: "restart N").
@@ -18,22 +21,30 @@ cd "$(dirname "$0")"
 root=$PWD
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 
 mode=serve
 keep=false
 fresh=false
-for arg in "$@"; do
-  case "$arg" in
+docker=emulated
+while [ $# -gt 0 ]; do
+  case "$1" in
     serve) ;;
     demo) mode=demo ;;
     --keep) keep=true ;;
     --fresh) fresh=true ;;
+    --docker=*) docker=${1#--docker=} ;;
+    --docker) [ $# -ge 2 ] || { usage >&2; exit 2; }; docker=$2; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
   esac
+  shift
 done
 if [ "$keep" = true ] && [ "$mode" != demo ]; then usage >&2; exit 2; fi
+case "$docker" in emulated | real) ;; *) usage >&2; exit 2 ;; esac
+# How long (in 0.2 s polls) a stopped process may take: the emulator stops real dockerds and removes their sandboxes.
+stop_polls=50
+if [ "$docker" = real ]; then stop_polls=300; fi
 
 blob_port=${AZURITE_BLOB_PORT:-10000}
 queue_port=${AZURITE_QUEUE_PORT:-10001}
@@ -72,7 +83,8 @@ cleanup() {
     printf '\n==> stopping %s\n' "$(IFS=,; echo "${names[*]}" | sed 's/,/, /g')" 2>/dev/null || true
     for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[i]}" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      # The emulator stops real dockerds and tears their sandboxes down before it exits (--docker real).
+      for _ in $(seq 1 "$stop_polls"); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
       kill -KILL "$pid" 2>/dev/null || true
     done
     # The supervisor stops the host it runs; should it have been killed first, the host must not outlive us.
@@ -102,6 +114,10 @@ wait_until() { # wait_until <seconds> <what> <pid> <command...>
 for tool in dotnet node npm curl jq openssl; do
   command -v "$tool" >/dev/null || fail "'$tool' is required but not installed"
 done
+if [ "$docker" = real ]; then
+  [ "$(id -u)" = 0 ] || fail "--docker real runs dockerd in network and mount namespaces: it needs root"
+  [ -x /usr/sbin/dockerd ] || fail "--docker real needs Debian's docker.io (scripts/install-debian-packages.sh installs it)"
+fi
 for port in "$blob_port" "$queue_port" "$table_port" "$emulator_port" "$api_port"; do
   port_free "$port" || fail "port $port on 127.0.0.1 is in use (another ./run.sh?); stop it or set the *_PORT variables"
 done
@@ -149,13 +165,13 @@ for port in "$blob_port" "$queue_port" "$table_port"; do
 done
 
 # --- 3. the Azure emulator ------------------------------------------------------------------------------------
-say "starting the Azure emulator on https://127.0.0.1:$emulator_port (ARM, Key Vault, managed identity, Docker daemons)"
+say "starting the Azure emulator on https://127.0.0.1:$emulator_port (ARM, Key Vault, managed identity, $docker Docker daemons)"
 rm -f "$emulator_cert" "$control_secret_file" "$identity_header_file"
 # The emulator writes its identity header and control secret to owner-only files (never to its log or command line).
 # Azure keeps a deleted VM's NIC reserved for 180 s; 3 s here, so deprovisioning shows the wait without taking minutes.
 dotnet "$emulator_dll" --port "$emulator_port" --cert-path "$emulator_cert" --state-path "$emulator_state" \
   --identity-header-path "$identity_header_file" --control-secret-path "$control_secret_file" \
-  --nic-reservation-seconds "${EMULATOR_NIC_RESERVATION_SECONDS:-3}" >"$logs/emulator.log" 2>&1 &
+  --nic-reservation-seconds "${EMULATOR_NIC_RESERVATION_SECONDS:-3}" --docker "$docker" >"$logs/emulator.log" 2>&1 &
 started $! emulator
 wait_until 60 "the emulator" "${pids[-1]}" \
   curl -sf --cacert "$emulator_cert" "https://127.0.0.1:$emulator_port/_emulator/health"
@@ -244,7 +260,7 @@ started $! "callback receiver"
 wait_until 30 "the callback receiver" "${pids[-1]}" bash -c "(exec 3<>/dev/tcp/127.0.0.1/$callback_port)"
 
 API=$api CALLBACK_URL="http://127.0.0.1:$callback_port/callbacks" CALLBACKS_FILE=$callbacks \
-  EMULATOR_URL="https://127.0.0.1:$emulator_port" EMULATOR_CERT=$emulator_cert STATE_DIR=$state KEEP=$keep \
+  EMULATOR_URL="https://127.0.0.1:$emulator_port" EMULATOR_CERT=$emulator_cert STATE_DIR=$state KEEP=$keep DOCKER_MODE=$docker \
   scripts/demo.sh || fail "the demo failed (logs: .local/logs/)"
 
 if [ "$keep" = true ]; then

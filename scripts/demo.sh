@@ -3,12 +3,14 @@
 # with curl, follow its progress, check the signed callback, fetch the client certificates from Key Vault, talk to
 # the Docker endpoint with them, print the DOCKER_* exports, then deprovision (unless KEEP=true).
 # Needs: API, CALLBACK_URL, CALLBACKS_FILE (JSON lines written by the callback receiver after signature checks),
-# EMULATOR_URL, EMULATOR_CERT, STATE_DIR, IDENTITY_ENDPOINT, IDENTITY_HEADER; optional KEEP, DEMO_TIMEOUT (s).
+# EMULATOR_URL, EMULATOR_CERT, STATE_DIR, IDENTITY_ENDPOINT, IDENTITY_HEADER; optional KEEP, DEMO_TIMEOUT (s),
+# DOCKER_MODE (emulated or real: the emulator runs a real dockerd per VM; the demo then runs a container on it).
 set -euo pipefail
 
 : "${API:?}" "${CALLBACK_URL:?}" "${CALLBACKS_FILE:?}" "${EMULATOR_URL:?}" "${EMULATOR_CERT:?}" "${STATE_DIR:?}"
 : "${IDENTITY_ENDPOINT:?}" "${IDENTITY_HEADER:?}"
 keep=${KEEP:-false}
+docker_mode=${DOCKER_MODE:-emulated}
 timeout=${DEMO_TIMEOUT:-180}
 started_at=$(date +%s)
 
@@ -48,10 +50,13 @@ ssh-keygen -q -t ed25519 -N '' -C "$name" -f "$workdir/id_ed25519" </dev/null >/
 ssh_public_key=$(cat "$workdir/id_ed25519.pub")
 
 # --- 1. submit -------------------------------------------------------------------------------------------------
+# The caller's network: emulated daemons see this machine's loopback; a real one (a guest sandbox) sees the host end of
+# its veth pair, in 198.19.0.0/16 (src/DockerVm.Emulator/Guest/GuestAddresses.cs). The NSG admits only that.
+if [ "$docker_mode" = real ]; then caller_cidr=198.19.0.0/16; else caller_cidr=127.0.0.0/8; fi
 say "1. Ask for a Docker host: POST $API/docker-vms"
-jq -n --arg name "$name" --arg rg "$resource_group" --arg key "$ssh_public_key" --arg callback "$CALLBACK_URL" '{
+jq -n --arg name "$name" --arg rg "$resource_group" --arg key "$ssh_public_key" --arg callback "$CALLBACK_URL" --arg cidr "$caller_cidr" '{
   name: $name, resourceGroup: $rg, location: "westeurope", vmSize: "Standard_B2s",
-  adminUsername: "azureuser", sshPublicKey: $key, allowedSourceCidrs: ["127.0.0.0/8"],
+  adminUsername: "azureuser", sshPublicKey: $key, allowedSourceCidrs: [$cidr],
   installer: "customScript",
   callback: { url: $callback, signature: "standard-webhooks" },
   tags: { purpose: "demo" }
@@ -133,6 +138,26 @@ if curl -s -o /dev/null --max-time 5 --cacert "$cert_dir/ca.pem" "https://$publi
   fail "the Docker endpoint answered without a client certificate"
 fi
 ok "mutual TLS works; without a client certificate the daemon refuses"
+
+if [ "$docker_mode" = real ]; then
+  # A real dockerd on the VM: no registry here, so the image is a docker import of Debian's static busybox.
+  say "5b. Run a container on the new host (a real dockerd, configured by the VM's extension)"
+  command -v docker >/dev/null || fail "the real-Docker demo needs a docker CLI"
+  [ -x /bin/busybox ] || fail "the real-Docker demo needs /bin/busybox (busybox-static)"
+  rootfs=$workdir/rootfs
+  mkdir -p "$rootfs/bin" && cp /bin/busybox "$rootfs/bin/busybox" && ln -sf busybox "$rootfs/bin/sh"
+  tls=(--tlsverify --tlscacert "$cert_dir/ca.pem" --tlscert "$cert_dir/cert.pem" --tlskey "$cert_dir/key.pem" -H "$endpoint")
+  show "tar -C rootfs -c . | docker ${tls[*]:0:1} … import - local/busybox"
+  tar -C "$rootfs" -c . | DOCKER_CONFIG=$workdir docker "${tls[@]}" import - local/busybox >/dev/null \
+    || fail "docker import on $endpoint failed"
+  show "docker --tlsverify … -H $endpoint run --rm local/busybox /bin/busybox echo hello from $name"
+  output=$(DOCKER_CONFIG=$workdir docker "${tls[@]}" run --rm local/busybox /bin/busybox echo "hello from $name") \
+    || fail "docker run on $endpoint failed"
+  printf '  %s\n' "$output"
+  [ "$output" = "hello from $name" ] || fail "the container printed '$output'"
+  info=$(DOCKER_CONFIG=$workdir docker "${tls[@]}" info --format '{{.Name}}, {{.ServerVersion}}, {{json .SecurityOptions}}, live-restore {{.LiveRestoreEnabled}}')
+  ok "docker run … echo ran on the provisioned host ($info)"
+fi
 
 say "Use it from any terminal:"
 printf '  export DOCKER_HOST=%s DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=%s\n' "$endpoint" "$cert_dir"

@@ -1,5 +1,6 @@
 using DockerVm.Emulator.Docker;
 using DockerVm.Emulator.Faults;
+using DockerVm.Emulator.Guest;
 using DockerVm.Emulator.Hosting;
 using DockerVm.Emulator.Network;
 
@@ -41,6 +42,9 @@ internal sealed class ArmRuntime
     public PublicIpPool IpPool { get; }
 
     public DockerDaemonHost Docker { get; }
+
+    /// <summary>The VMs' guest sandboxes in real-Docker mode; null when daemons are emulated.</summary>
+    public GuestHost? Guests { get; init; }
 
     public FaultInjector Faults { get; }
 

@@ -92,6 +92,20 @@ internal static partial class CustomScriptHandler
         return command is not null ? null : Decode(script!);
     }
 
+    /// <summary>The <c>commandToExecute</c> the handler runs (public first, then protected) when <see cref="ScriptToRun"/>
+    /// returned null; call it after <see cref="ScriptToRun"/>, which validates the settings.</summary>
+    public static string? CommandToRun(JsonObject? settings, JsonObject? protectedSettings) =>
+        Text(settings, "commandToExecute") ?? Text(protectedSettings, "commandToExecute");
+
+    /// <summary>The last <paramref name="maxLength"/> bytes of a handler's output file, as the status carries them
+    /// (main/cmds.go <c>maxTailLen</c>, main/logtail.go <c>tailFile</c>).</summary>
+    public static string Tail(string output, int maxLength = 4 * 1024)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var bytes = Encoding.UTF8.GetBytes(output);
+        return bytes.Length <= maxLength ? output : Encoding.UTF8.GetString(bytes, bytes.Length - maxLength, maxLength);
+    }
+
     /// <summary>The status of a script that exited with <paramref name="exitCode"/> (exec.go, cmds.go <c>enable</c>).</summary>
     public static string ExecFailed(int exitCode, string stdout, string stderr) =>
         $"Enable failed: failed to execute command: command terminated with exit status={exitCode}\n[stdout]\n{stdout}\n[stderr]\n{stderr}";

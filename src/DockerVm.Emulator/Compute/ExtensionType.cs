@@ -2,7 +2,9 @@ using System.Text.Json.Nodes;
 using DockerVm.Emulator.Arm;
 using DockerVm.Emulator.Docker;
 using DockerVm.Emulator.Faults;
+using DockerVm.Emulator.Guest;
 using DockerVm.Emulator.Hosting;
+using DockerVm.Emulator.Network;
 
 namespace DockerVm.Emulator.Compute;
 
@@ -106,10 +108,104 @@ internal sealed class ExtensionType : ResourceType
         // Certificate parsing and chain building are the expensive part: do them off the store lock, now.
         var settings = properties["settings"] as JsonObject;
         var protectedSettings = put.Resource.ProtectedSettings;
+        if (put.Runtime.Guests is { } guests)
+        {
+            // Real-Docker mode: the handler's work is done for real in the VM's guest sandbox, off the store lock.
+            var (vm, unreachable) = RealGuest(put.Runtime, parent);
+            put.Resource.Preparation = Task.Run(() => RunRealHandlerAsync(guests, vm, unreachable, handler.Type, settings, protectedSettings));
+            return;
+        }
+
         var guest = new GuestConditions(
             (string?)parent.Properties["storageProfile"]?["imageReference"]?["publisher"],
             handler.Type == "CustomScript" && put.Runtime.Faults.TakeGuestFault("PUT", put.Resource.Id, FaultKind.DpkgLockHeld));
         put.Resource.Preparation = Task.Run(() => PrepareInstall(handler.Type, settings, protectedSettings, guest));
+    }
+
+    /// <summary>
+    /// What the VM's guest sandbox boots from, read now (under the store lock): the VM's public IP (the sandbox's address),
+    /// computer name, admin user, dockerd's place on its image (Canonical: Ubuntu's docker.io, /usr/bin; otherwise
+    /// Debian's, /usr/sbin) and its NSGs as packet filters. Or why there can be no sandbox.
+    /// </summary>
+    private static (GuestVm? Vm, string? Unreachable) RealGuest(ArmRuntime runtime, ArmResource vm)
+    {
+        if (VirtualMachineType.PublicIpAddress(runtime, vm) is not { } text || !System.Net.IPAddress.TryParse(text, out var address))
+        {
+            return (null, "the VM has no public IP address; the Docker endpoint would be unreachable");
+        }
+
+        if (!GuestAddresses.GuestRange.Contains(address))
+        {
+            return (null, $"the VM's public IP {address} was allocated in emulated-Docker mode; a guest sandbox needs an address of {GuestAddresses.GuestRange}");
+        }
+
+        var profile = vm.Properties["osProfile"];
+        var publisher = (string?)vm.Properties["storageProfile"]?["imageReference"]?["publisher"];
+        return (new GuestVm(
+            vm.Id,
+            (string?)profile?["computerName"] ?? vm.Name,
+            address,
+            (string?)profile?["adminUsername"] ?? "azureuser",
+            string.Equals(publisher, "Canonical", StringComparison.OrdinalIgnoreCase),
+            NsgPacketFilter.For(runtime, vm, address)), null);
+    }
+
+    /// <summary>
+    /// Real-Docker mode: the handler's own checks, then its work in the VM's guest sandbox. CustomScript runs the
+    /// decoded script (or <c>commandToExecute</c>) with <c>/bin/sh -c</c> and reports the tails of its output
+    /// (<see cref="CustomScriptHandler"/>); DockerExtension runs its enable (<see cref="DockerExtensionHandler"/>).
+    /// </summary>
+    private static async Task<PreparedInstall?> RunRealHandlerAsync(
+        GuestHost guests, GuestVm? vm, string? unreachable, string type, JsonObject? settings, JsonObject? protectedSettings)
+    {
+        try
+        {
+            if (type == "CustomScript")
+            {
+                var script = CustomScriptHandler.ScriptToRun(settings, protectedSettings);
+                var command = script is null ? CustomScriptHandler.CommandToRun(settings, protectedSettings) : null;
+                if (vm is null)
+                {
+                    return new PreparedInstall(0, null, HandlerFailure(type, unreachable!));
+                }
+
+                var run = await guests.RunHandlerAsync(vm, type, script, command, directory: null);
+                var stdout = CustomScriptHandler.Tail(run.Stdout);
+                var stderr = CustomScriptHandler.Tail(run.Stderr);
+                return run.Succeeded
+                    ? new PreparedInstall(0, null, null, RealStatus: CustomScriptHandler.Succeeded(stdout, stderr))
+                    : new PreparedInstall(0, null, CustomScriptHandler.ExecFailed(run.ExitCode, stdout, stderr));
+            }
+
+            if (type == "DockerExtension")
+            {
+                if (AzureEnvironmentError(settings) is { } invalid)
+                {
+                    return new PreparedInstall(0, null, HandlerFailure(type, invalid));
+                }
+
+                if (vm is null)
+                {
+                    return new PreparedInstall(0, null, HandlerFailure(type, unreachable!));
+                }
+
+                var run = await guests.RunHandlerAsync(
+                    vm, type, DockerExtensionHandler.EnableScript(settings, protectedSettings, vm.AdminUsername), null, "/var/lib/waagent/Microsoft.Azure.Extensions.DockerExtension");
+                return run.Succeeded
+                    ? new PreparedInstall(0, null, null, RealStatus: DockerExtensionHandler.SucceededStatus)
+                    : new PreparedInstall(0, null, DockerExtensionHandler.FailedStatus(run.Stderr.TrimEnd().Split('\n')[^1]));
+            }
+
+            return null;
+        }
+        catch (ExtensionHandlerException ex)
+        {
+            return new PreparedInstall(0, null, ex.Message);
+        }
+        catch (Exception ex) when (ex is GuestSandboxException or IOException or ObjectDisposedException)
+        {
+            return new PreparedInstall(0, null, HandlerFailure(type, $"the VM's guest sandbox could not run the handler: {ex.Message}"));
+        }
     }
 
     /// <summary>What the VM brings to the handler's run: its image publisher (where packages put dockerd) and whether
@@ -118,8 +214,10 @@ internal sealed class ExtensionType : ResourceType
 
     /// <summary>The validated daemon material (or none), or the handler's failed status message; the script's in-VM
     /// check, if any (a verify-only CustomScript has a check and no daemon).</summary>
+    /// <param name="RealStatus">Real-Docker mode: the status the handler reported after its work succeeded in the guest.</param>
     private sealed record PreparedInstall(
-        int Port, DockerTlsMaterial? Material, string? Error, string Stdout = "", DockerVerifyPlan? Verify = null, bool RequireClientCertificate = true);
+        int Port, DockerTlsMaterial? Material, string? Error, string Stdout = "", DockerVerifyPlan? Verify = null, bool RequireClientCertificate = true,
+        string? RealStatus = null);
 
     private static PreparedInstall? PrepareInstall(string type, JsonObject? settings, JsonObject? protectedSettings, GuestConditions guest)
     {
@@ -219,6 +317,12 @@ internal sealed class ExtensionType : ResourceType
             return Failed(runtime, resource, failure);
         }
 
+        if (prepared?.RealStatus is { } real)
+        {
+            resource.StatusMessage = real;
+            return null;
+        }
+
         try
         {
             if (prepared is { Material: null, Verify: { } check })
@@ -270,6 +374,30 @@ internal sealed class ExtensionType : ResourceType
         var properties = resource.Properties;
         var type = (string?)properties["type"] ?? string.Empty;
         var settings = properties["settings"] as JsonObject;
+        if (runtime.Guests is { } guests && resource.ParentId is not null && runtime.Store.Find(resource.ParentId) is { } parent)
+        {
+            // Real-Docker mode: the sandboxes went with the emulator that ran them. An install in progress runs again; a
+            // succeeded one too, in the background (the VM "rebooted" with an empty disk), its status left as it was.
+            var (vm, unreachable) = RealGuest(runtime, parent);
+            var protectedSettings = resource.ProtectedSettings;
+            if (resource.ActiveOperationId is not null && !resource.Deleting)
+            {
+                resource.Preparation = Task.Run(() => RunRealHandlerAsync(guests, vm, unreachable, type, settings, protectedSettings));
+            }
+            else if (resource.ProvisioningState == "Succeeded" && !resource.Deleting && vm is not null)
+            {
+                _ = Task.Run(async () =>
+                {
+                    if ((await RunRealHandlerAsync(guests, vm, unreachable, type, settings, protectedSettings))?.Error is { } error)
+                    {
+                        Log.DaemonNotRestored(runtime.Logger, resource.Id, error);
+                    }
+                });
+            }
+
+            return;
+        }
+
         if (resource.ActiveOperationId is not null && !resource.Deleting)
         {
             var protectedSettings = resource.ProtectedSettings;

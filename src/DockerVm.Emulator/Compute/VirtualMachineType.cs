@@ -63,6 +63,8 @@ internal sealed partial class VirtualMachineType : ResourceType
 
     public override void Deleted(ArmRuntime runtime, ArmResource resource)
     {
+        // Real-Docker mode: the VM's guest sandbox (its dockerd, namespaces, veth pair) goes with it.
+        runtime.Guests?.Shutdown(resource.Id);
         foreach (var reference in (resource.Properties["networkProfile"]?["networkInterfaces"] as JsonArray ?? []).OfType<JsonObject>())
         {
             if ((string?)reference["id"] is not { } nicId || runtime.Store.Find(nicId) is not { } nic)

@@ -18,6 +18,9 @@ internal static partial class GuestLog
     [LoggerMessage(EventId = 1504, Level = LogLevel.Information, Message = "Guest sandbox {Name}: packet filter applied ({Rules} rules)")]
     public static partial void PacketFilterApplied(ILogger logger, string name, int rules);
 
+    [LoggerMessage(EventId = 1506, Level = LogLevel.Warning, Message = "Guest sandbox {Name}: {Handler} failed with exit code {ExitCode}; docker.service's journal ends:\n{Journal}")]
+    public static partial void HandlerFailed(ILogger logger, string name, string handler, int exitCode, string journal);
+
     [LoggerMessage(EventId = 1505, Level = LogLevel.Warning, Message = "Real-Docker mode: {What} for {ResourceId} failed: {Reason}")]
     public static partial void RealDockerFailed(ILogger logger, string what, string resourceId, string reason);
 }

@@ -146,10 +146,29 @@ internal sealed partial class GuestSandbox : IAsyncDisposable
             throw new GuestSandboxException($"Writing {path} in {Name} failed with {write.Describe()}");
         }
 
+        return await RunHandlerCommandAsync(handler, path, directory, timeout, cancellationToken);
+    }
+
+    /// <summary>Runs <c>/bin/sh -c <paramref name="command"/></c> the way the CustomScript handler runs its command (see
+    /// <see cref="RunHandlerScriptAsync"/>): in <paramref name="directory"/>, output into its stdout and stderr files.</summary>
+    public async Task<GuestCommandResult> RunHandlerCommandAsync(string handler, string command, string directory, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (!SafePath().IsMatch(directory))
+        {
+            throw new ArgumentException($"'{directory}' is not a plain absolute path.", nameof(directory));
+        }
+
+        var prepare = await RunAsync($"mkdir -p -m 0700 {directory}", cancellationToken: cancellationToken);
+        if (!prepare.Succeeded)
+        {
+            throw new GuestSandboxException($"Creating {directory} in {Name} failed with {prepare.Describe()}");
+        }
+
         var clock = Stopwatch.StartNew();
         var run = await HostCommand.RunAsync(
             Nsenter,
-            Enter(["/bin/sh", "-c", "cd \"$1\" && umask 077 && exec >stdout 2>stderr </dev/null && umask 022 && exec /usr/bin/env -i PATH=\"$2\" /bin/sh -c \"$3\"", "sh", directory, HandlerPath, path]),
+            Enter(["/bin/sh", "-c", "cd \"$1\" && umask 077 && exec >stdout 2>stderr </dev/null && umask 022 && exec /usr/bin/env -i PATH=\"$2\" /bin/sh -c \"$3\"", "sh", directory, HandlerPath, command]),
             timeout: timeout,
             cancellationToken: cancellationToken);
         GuestLog.HandlerRan(_logger, Name, handler, run.ExitCode, clock.ElapsedMilliseconds);
@@ -174,12 +193,21 @@ internal sealed partial class GuestSandbox : IAsyncDisposable
     public Task<string?> JournalAsync(string unit, CancellationToken cancellationToken = default) =>
         ReadFileAsync($"/run/dockervm-init/journal/{unit}.log", cancellationToken);
 
-    /// <summary>Loads netfilter rules into the guest's network namespace (<c>iptables-restore --noflush</c>; the text
-    /// flushes the chains it owns itself). The host's rules are not touched.</summary>
+    /// <summary>The mangle-table chain every packet arriving on the guest's eth0 goes through first (before dockerd's
+    /// DNAT of published ports, so rules see the port the caller connected to).</summary>
+    public const string InboundChain = "DOCKERVM-NSG";
+
+    /// <summary>
+    /// Loads netfilter rules into the guest's network namespace with <c>iptables-restore --noflush</c>: the text declares
+    /// (and so flushes) its chains in the mangle table, <see cref="InboundChain"/> among them, which is hooked into
+    /// PREROUTING for eth0 once. The host's rules are not touched.
+    /// </summary>
     public async Task ApplyPacketFilterAsync(string iptablesRestore, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(iptablesRestore);
-        var result = await RunAsync("iptables-restore --noflush", iptablesRestore, cancellationToken: cancellationToken);
+        var result = await RunAsync(
+            $"iptables-restore --noflush && {{ iptables -t mangle -C PREROUTING -i eth0 -j {InboundChain} 2>/dev/null || iptables -t mangle -I PREROUTING 1 -i eth0 -j {InboundChain}; }}",
+            iptablesRestore, cancellationToken: cancellationToken);
         if (!result.Succeeded)
         {
             throw new GuestSandboxException($"iptables-restore in {Name} failed with {result.Describe()}");
@@ -269,6 +297,12 @@ internal sealed partial class GuestSandbox : IAsyncDisposable
     private async Task SetUpAsync(CancellationToken cancellationToken)
     {
         WriteGuestFiles();
+        if (_options.DockerdInUsrBin)
+        {
+            // A whiteout (character device 0:0) in the upper layer hides the host's /usr/sbin/dockerd from the guest.
+            await HostCommand.RunCheckedAsync("/usr/bin/mknod", [Path.Combine(Directory, "usr.upper", "sbin", "dockerd"), "c", "0", "0"], cancellationToken: cancellationToken);
+        }
+
         await EnsureAddressesFreeAsync(cancellationToken);
 
         var ip = GuestRequirements.Ip;
@@ -284,6 +318,12 @@ internal sealed partial class GuestSandbox : IAsyncDisposable
         await HostCommand.RunCheckedAsync(ip, ["-n", Name, "link", "set", "eth0", "up"], cancellationToken: cancellationToken);
         await HostCommand.RunCheckedAsync(ip, ["-n", Name, "link", "set", "lo", "up"], cancellationToken: cancellationToken);
 
+        // The guest has no IPv6 address (as the VM's public IP is IPv4 only): dockerd's [::]:port must not be reachable
+        // over a link-local address around the packet filter.
+        await HostCommand.RunCheckedAsync(
+            Nsenter, ["--net=/run/netns/" + Name, "--", "/bin/sh", "-c", "[ ! -e /proc/sys/net/ipv6/conf/eth0 ] || echo 1 > /proc/sys/net/ipv6/conf/eth0/disable_ipv6"],
+            cancellationToken: cancellationToken);
+
         var boot = new Process
         {
             StartInfo = HostCommand.StartInfo(
@@ -291,7 +331,7 @@ internal sealed partial class GuestSandbox : IAsyncDisposable
                 [
                     "--net=/run/netns/" + Name, "--", "/usr/bin/unshare", "--mount", "--uts", "--ipc", "--pid", "--fork", "--kill-child",
                     "--propagation", "private", "--", "/bin/bash", Path.Combine(Directory, "guest-boot.sh"), Directory, _options.HostName,
-                    _options.AdminUsername ?? "-",
+                    _options.AdminUsername ?? "-", _options.DockerdInUsrBin ? "usr-bin" : "usr-sbin",
                 ],
                 redirectInput: false),
             EnableRaisingEvents = true,
@@ -320,6 +360,11 @@ internal sealed partial class GuestSandbox : IAsyncDisposable
 
     private void WriteGuestFiles()
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException();
+        }
+
         const UnixFileMode Executable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
             | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
         const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
@@ -329,11 +374,32 @@ internal sealed partial class GuestSandbox : IAsyncDisposable
         WriteResource("guest-boot.sh", Path.Combine(Directory, "guest-boot.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         if (_options.DockerdInUsrBin)
         {
-            File.CreateSymbolicLink(Path.Combine(Directory, "usr.upper", "bin", "dockerd"), GuestRequirements.Dockerd);
+            // Mount points for the binary (guest-boot.sh), and the unit naming it where Ubuntu's package does.
+            File.WriteAllBytes(Path.Combine(Directory, "dockerd.bin"), []);
+            File.WriteAllBytes(Path.Combine(Directory, "usr.upper", "bin", "dockerd"), []);
+            File.SetUnixFileMode(Path.Combine(Directory, "usr.upper", "bin", "dockerd"), Executable);
+            System.IO.Directory.CreateDirectory(Path.Combine(Directory, "usr.upper", "sbin"));
+            var unit = Path.Combine(Directory, "usr.upper", "lib", "systemd", "system", "docker.service");
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(unit)!);
+            File.WriteAllText(unit, File.ReadAllText("/lib/systemd/system/docker.service").Replace(GuestRequirements.Dockerd, "/usr/bin/dockerd", StringComparison.Ordinal));
         }
 
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "docker"));
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "containerd"));
+
+        // Modes as on the host, whatever the emulator's umask (run.sh's is 077): a directory of an upper layer gives the
+        // guest's /usr/bin, /usr/lib, ... their mode, and dockerd's remapped root must traverse /var/lib/docker.
+        foreach (var directory in System.IO.Directory.EnumerateDirectories(Directory, "*", SearchOption.AllDirectories).Prepend(Path.Combine(Directory, "usr.upper")))
+        {
+            File.SetUnixFileMode(directory, Executable);
+        }
+
+        File.SetUnixFileMode(Path.Combine(Directory, "usr.upper", "bin", "systemctl"), Executable);
+        File.SetUnixFileMode(Path.Combine(Directory, "usr.upper", "lib", "dockervm", "guest-init.py"), Readable);
+        if (_options.DockerdInUsrBin)
+        {
+            File.SetUnixFileMode(Path.Combine(Directory, "usr.upper", "lib", "systemd", "system", "docker.service"), Readable);
+        }
     }
 
     private static void WriteResource(string name, string path, UnixFileMode mode)

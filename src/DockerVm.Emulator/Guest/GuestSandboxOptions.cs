@@ -12,9 +12,10 @@ internal sealed record GuestSandboxOptions(string HostName, IPAddress Address)
     public string? AdminUsername { get; init; }
 
     /// <summary>
-    /// Puts dockerd at <c>/usr/bin/dockerd</c> as well (a link to Debian's <c>/usr/sbin/dockerd</c>): the layout of the
-    /// docker-ce packages get.docker.com installs, which the DockerExtension handler assumes (pkg/dockeropts/systemd.go
-    /// writes <c>ExecStart=/usr/bin/dockerd</c>). Off, the guest has Debian's layout only.
+    /// dockerd at <c>/usr/bin/dockerd</c> and not at <c>/usr/sbin/dockerd</c>, docker.service naming it there: the layout
+    /// of Ubuntu's docker.io and of the docker-ce packages get.docker.com installs, which the DockerExtension handler
+    /// assumes (pkg/dockeropts/systemd.go writes <c>ExecStart=/usr/bin/dockerd</c>). Off, the guest has Debian's
+    /// layout (the host's): <c>/usr/sbin/dockerd</c> only.
     /// </summary>
     public bool DockerdInUsrBin { get; init; }
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using DockerVm.Emulator.Arm;
 using DockerVm.Emulator.Docker;
 using DockerVm.Emulator.Faults;
+using DockerVm.Emulator.Guest;
 using DockerVm.Emulator.Identity;
 using DockerVm.Emulator.KeyVault;
 using DockerVm.Emulator.Network;
@@ -25,6 +26,7 @@ public sealed class AzureEmulator : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly X509Certificate2 _serverCertificate;
     private readonly DockerDaemonHost _docker;
+    private readonly GuestHost? _guests;
     private readonly Throttler _throttler;
     private readonly TokenService _tokens;
     private readonly StatePersistence? _persistence;
@@ -35,9 +37,10 @@ public sealed class AzureEmulator : IAsyncDisposable
 
     private AzureEmulator(
         WebApplication app, EmulatorOptions options, X509Certificate2 serverCertificate, string certificatePath, bool ownsCertificateFile,
-        string identityHeader, string controlSecret, EmulatorControl control, DockerDaemonHost docker, Throttler throttler, TokenService tokens,
+        string identityHeader, string controlSecret, EmulatorControl control, DockerDaemonHost docker, GuestHost? guests, Throttler throttler, TokenService tokens,
         StatePersistence? persistence, ILogger logger)
     {
+        _guests = guests;
         _app = app;
         Options = options;
         _serverCertificate = serverCertificate;
@@ -130,6 +133,19 @@ public sealed class AzureEmulator : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.NicReservation, TimeSpan.Zero);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.SubscriptionId);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ArmAudience);
+        if (options.Docker == DockerMode.Real)
+        {
+            if (GuestRequirements.Missing() is { } missing)
+            {
+                throw new InvalidOperationException($"Real-Docker mode cannot run here: {missing}.");
+            }
+
+            if (options.PublicIpRangeStart is { } first && !GuestAddresses.GuestRange.Contains(System.Net.IPAddress.Parse(first)))
+            {
+                throw new ArgumentException($"In real-Docker mode public IPs come from {GuestAddresses.GuestRange}; {first} is not in it.", nameof(options));
+            }
+        }
+
         var identityHeader = options.IdentityHeader ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var controlSecret = options.ControlSecret ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         ArgumentException.ThrowIfNullOrWhiteSpace(identityHeader, nameof(options.IdentityHeader));
@@ -164,10 +180,13 @@ public sealed class AzureEmulator : IAsyncDisposable
         var throttler = new Throttler(options.Throttling);
         var journal = new RequestJournal(options.RequestLogCapacity);
         var docker = new DockerDaemonHost(logger);
-        var ipPool = new PublicIpPool(options.PublicIpRangeStart ?? PublicIpPool.RandomBlockStart());
+        var guests = options.Docker == DockerMode.Real ? new GuestHost(options.GuestWorkDirectory, logger) : null;
+        var ipPool = guests is null
+            ? new PublicIpPool(options.PublicIpRangeStart ?? PublicIpPool.RandomBlockStart())
+            : new PublicIpPool(options.PublicIpRangeStart ?? GuestAddresses.RandomBlockStart(), GuestAddresses.GuestRange);
         var secrets = new SecretStore();
         var tokens = new TokenService(options);
-        var runtime = new ArmRuntime(options, store, ipPool, docker, faults, logger, ResourceTypes.All());
+        var runtime = new ArmRuntime(options, store, ipPool, docker, faults, logger, ResourceTypes.All()) { Guests = guests };
         var control = new EmulatorControl(options, store, faults, throttler, journal, docker, ipPool, secrets, logger);
 
         app.UseEmulatorPipeline(options, journal, faults, throttler, new BearerAuthentication(tokens, options, logger), store, controlSecret, logger);
@@ -190,6 +209,11 @@ public sealed class AzureEmulator : IAsyncDisposable
             catch
             {
                 docker.Dispose();
+                if (guests is not null)
+                {
+                    await guests.DisposeAsync();
+                }
+
                 throttler.Dispose();
                 await app.DisposeAsync();
                 throw;
@@ -208,7 +232,7 @@ public sealed class AzureEmulator : IAsyncDisposable
 
         await app.StartAsync(cancellationToken);
         var emulator = new AzureEmulator(
-            app, options, certificate, certificatePath, ownsFile, identityHeader, controlSecret, control, docker, throttler, tokens, persistence, logger);
+            app, options, certificate, certificatePath, ownsFile, identityHeader, controlSecret, control, docker, guests, throttler, tokens, persistence, logger);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         emulator.BaseUri = new Uri($"https://127.0.0.1:{new Uri(address).Port}/");
         emulator._ticker = emulator.TickAsync(store);
@@ -228,6 +252,12 @@ public sealed class AzureEmulator : IAsyncDisposable
         await _app.DisposeAsync();
         await SaveStateAsync(force: true);
         _docker.Dispose();
+        if (_guests is not null)
+        {
+            // Every VM's sandbox: its dockerd stopped, its namespaces, veth pair and directory gone.
+            await _guests.DisposeAsync();
+        }
+
         _throttler.Dispose();
         _stopping.Dispose();
         _serverCertificate.Dispose();

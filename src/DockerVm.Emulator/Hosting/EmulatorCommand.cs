@@ -45,10 +45,16 @@ internal static class EmulatorCommand
         var throttle = new Option<bool>("--throttling") { Description = "Enable ARM-like throttling (token buckets per subscription)." };
         var latency = new Option<int>("--latency-ms") { Description = "Latency added to every request, in milliseconds." };
         var quiet = new Option<bool>("--quiet") { Description = "Log warnings only (by default every request is logged: method, path, status, duration)." };
+        var docker = new Option<DockerMode>("--docker")
+        {
+            Description = "What serves a VM's Docker endpoint: 'emulated' daemons (default) or 'real' dockerd, one guest sandbox per VM "
+                + "configured by the VM's extension settings, its public IP in 198.18.0.0/16, its NSG rules as packet filters (needs root and Debian's docker.io).",
+            DefaultValueFactory = _ => DockerMode.Emulated,
+        };
 
         var root = new RootCommand("DockerVm local Azure emulator: ARM, Key Vault, managed identity and emulated Docker daemons on HTTPS loopback.")
         {
-            port, certificate, subscription, identityHeader, identityHeaderPath, controlSecretPath, statePath, audience, vmSeconds, extensionSeconds, networkSeconds, deleteSeconds, nicReservation, throttle, latency, quiet,
+            port, certificate, subscription, identityHeader, identityHeaderPath, controlSecretPath, statePath, audience, vmSeconds, extensionSeconds, networkSeconds, deleteSeconds, nicReservation, throttle, latency, quiet, docker,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -60,7 +66,8 @@ internal static class EmulatorCommand
                 IdentityHeaderPath = Path.GetFullPath(parse.GetValue(identityHeaderPath)!),
                 ControlSecretPath = Path.GetFullPath(parse.GetValue(controlSecretPath)!),
                 StatePath = parse.GetValue(statePath) is { } state ? Path.GetFullPath(state) : null,
-                PublicIpRangeStart = EmulatorOptions.StandalonePublicIpRangeStart,
+                Docker = parse.GetValue(docker),
+                PublicIpRangeStart = parse.GetValue(docker) == DockerMode.Real ? Guest.GuestAddresses.StandaloneStart : EmulatorOptions.StandalonePublicIpRangeStart,
                 BaseLatency = TimeSpan.FromMilliseconds(parse.GetValue(latency)),
                 Throttling = parse.GetValue(throttle) ? new ThrottlingOptions() : null,
                 NicReservation = TimeSpan.FromSeconds(parse.GetValue(nicReservation)),
@@ -98,6 +105,9 @@ internal static class EmulatorCommand
             await output.WriteLineAsync($"  Certificate PEM:  {emulator.CertificatePath}");
             await output.WriteLineAsync($"  Control API:      {emulator.ControlUri} (header {AzureEmulator.ControlSecretHeader}: the value in {options.ControlSecretPath})");
             await output.WriteLineAsync($"  State file:       {emulator.StatePath ?? "none (state in memory only)"}");
+            await output.WriteLineAsync(options.Docker == DockerMode.Real
+                ? $"  Docker:           real dockerd per VM in a guest sandbox; public IPs from {Guest.GuestAddresses.StandaloneStart}, reached from {Guest.GuestAddresses.HostRange}"
+                : "  Docker:           emulated daemons on loopback public IPs");
 
             // Secrets go to owner-only files, never to the console: this output usually ends up in a log file.
             await output.WriteLineAsync($"IDENTITY_ENDPOINT={emulator.IdentityEndpoint}");

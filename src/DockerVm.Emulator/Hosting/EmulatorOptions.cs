@@ -59,6 +59,12 @@ public sealed class EmulatorOptions
     /// </summary>
     public TimeSpan NicReservation { get; set; } = AzureNicReservation;
 
+    /// <summary>Emulated daemons (the default) or real dockerd in guest sandboxes (<see cref="DockerMode.Real"/>).</summary>
+    public DockerMode Docker { get; set; } = DockerMode.Emulated;
+
+    /// <summary>Where real-Docker mode puts its guest sandboxes' directories; the temp directory when null.</summary>
+    public string? GuestWorkDirectory { get; set; }
+
     /// <summary>Simulated long-running operation durations; zero finishes on the first poll.</summary>
     public LroDurations Durations { get; set; } = new();
 
@@ -66,8 +72,9 @@ public sealed class EmulatorOptions
     public const string StandalonePublicIpRangeStart = "127.0.1.1";
 
     /// <summary>
-    /// First address handed to public IPs (loopback, so emulated Docker daemons are reachable). When null, a random
-    /// 127.x.y.1 block is used, so emulators embedded side by side (parallel tests) never share daemon addresses.
+    /// First address handed to public IPs (loopback, so emulated Docker daemons are reachable; in real-Docker mode an
+    /// address of 198.18.0.0/16, see Guest/GuestAddresses.cs). When null, a random 127.x.y.1 (198.18.x.1) block is used,
+    /// so emulators embedded side by side (parallel tests) never share daemon addresses.
     /// </summary>
     public string? PublicIpRangeStart { get; set; }
 

@@ -137,6 +137,13 @@ internal sealed class NetworkInterfaceType : NetworkResourceType
         }
     }
 
+    /// <summary>Real-Docker mode: an NSG attached or detached reaches the packet filter of the VM's sandbox.</summary>
+    public override AzureError? Provision(ArmRuntime runtime, ArmResource resource)
+    {
+        NsgPacketFilter.Refresh(runtime);
+        return null;
+    }
+
     public override void EnsureDeletable(ArmRuntime runtime, ArmResource resource)
     {
         if ((string?)resource.Properties["virtualMachine"]?["id"] is { } vmId && runtime.Store.Find(vmId) is not null)

@@ -60,6 +60,13 @@ internal sealed class NetworkSecurityGroupType : NetworkResourceType
         properties.Remove("subnets");
     }
 
+    /// <summary>Real-Docker mode: changed rules reach the packet filters of the sandboxes behind this NSG.</summary>
+    public override AzureError? Provision(ArmRuntime runtime, ArmResource resource)
+    {
+        NsgPacketFilter.Refresh(runtime);
+        return null;
+    }
+
     public override void EnsureDeletable(ArmRuntime runtime, ArmResource resource)
     {
         var user = OfType(runtime, NetworkInterfaceType.Type)

@@ -22,43 +22,65 @@ internal static class NsgEvaluator
     {
         lock (runtime.Store.Gate)
         {
-            if (runtime.Store.Find(extensionId) is not { ParentId: { } vmId } || runtime.Store.Find(vmId) is not { } vm)
+            if (runtime.Store.Find(extensionId) is not { ParentId: { } vmId } || runtime.Store.Find(vmId) is not { } vm
+                || FindInbound(runtime, vm, destination.Address) is not { } path)
             {
                 return false;
             }
 
-            foreach (var reference in (vm.Properties["networkProfile"]?["networkInterfaces"] as JsonArray ?? []).OfType<JsonObject>())
+            var target = new Target(source, destination.Port, path.PrivateIp, path.VnetSpace);
+            return path.Nsgs.All(nsg => nsg is not null && Allows(nsg, target));
+        }
+    }
+
+    /// <summary>What filters inbound traffic to <paramref name="publicAddress"/> of <paramref name="vm"/>: the NSGs of the
+    /// subnet and of the NIC whose ip configuration holds that public IP (an NSG id that names nothing is a null entry,
+    /// which admits nothing), the NIC's private address and its VNet's address space. Null when no NIC holds it.
+    /// Callers hold the store lock.</summary>
+    public static InboundPath? FindInbound(ArmRuntime runtime, ArmResource vm, IPAddress publicAddress)
+    {
+        foreach (var reference in (vm.Properties["networkProfile"]?["networkInterfaces"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if ((string?)reference["id"] is not { } nicId || runtime.Store.Find(nicId) is not { } nic)
             {
-                if ((string?)reference["id"] is not { } nicId || runtime.Store.Find(nicId) is not { } nic)
+                continue;
+            }
+
+            foreach (var configuration in (nic.Properties["ipConfigurations"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                var properties = configuration["properties"] as JsonObject;
+                var publicIpId = (string?)properties?["publicIPAddress"]?["id"];
+                if (publicIpId is null || runtime.Store.Find(publicIpId) is not { } publicIp
+                    || !IPAddress.TryParse((string?)publicIp.Properties["ipAddress"], out var address) || !address.Equals(publicAddress))
                 {
                     continue;
                 }
 
-                foreach (var configuration in (nic.Properties["ipConfigurations"] as JsonArray ?? []).OfType<JsonObject>())
-                {
-                    var properties = configuration["properties"] as JsonObject;
-                    var publicIpId = (string?)properties?["publicIPAddress"]?["id"];
-                    if (publicIpId is null || runtime.Store.Find(publicIpId) is not { } publicIp
-                        || !IPAddress.TryParse((string?)publicIp.Properties["ipAddress"], out var address) || !address.Equals(destination.Address))
-                    {
-                        continue;
-                    }
-
-                    var subnetId = (string?)properties!["subnet"]?["id"] ?? string.Empty;
-                    var subnet = VirtualNetworkType.FindSubnet(runtime, subnetId);
-                    var vnetId = subnetId[..Math.Max(0, subnetId.LastIndexOf("/subnets/", StringComparison.OrdinalIgnoreCase))];
-                    var space = (runtime.Store.Find(vnetId)?.Properties["addressSpace"]?["addressPrefixes"] as JsonArray ?? [])
-                        .Select(p => IPNetwork.TryParse((string?)p, out var network) ? network : (IPNetwork?)null)
-                        .OfType<IPNetwork>().ToList();
-                    var target = new Target(source, destination.Port, IPAddress.TryParse((string?)properties["privateIPAddress"], out var ip) ? ip : null, space);
-                    var nsgIds = new[] { (string?)subnet?["properties"]?["networkSecurityGroup"]?["id"], (string?)nic.Properties["networkSecurityGroup"]?["id"] };
-                    return nsgIds.All(id => id is null || (runtime.Store.Find(id) is { } nsg && Allows(nsg.Properties, target)));
-                }
+                var subnetId = (string?)properties!["subnet"]?["id"] ?? string.Empty;
+                var subnet = VirtualNetworkType.FindSubnet(runtime, subnetId);
+                var vnetId = subnetId[..Math.Max(0, subnetId.LastIndexOf("/subnets/", StringComparison.OrdinalIgnoreCase))];
+                var space = (runtime.Store.Find(vnetId)?.Properties["addressSpace"]?["addressPrefixes"] as JsonArray ?? [])
+                    .Select(p => IPNetwork.TryParse((string?)p, out var network) ? network : (IPNetwork?)null)
+                    .OfType<IPNetwork>().ToList();
+                var nsgs = new[] { (string?)subnet?["properties"]?["networkSecurityGroup"]?["id"], (string?)nic.Properties["networkSecurityGroup"]?["id"] }
+                    .Where(id => id is not null)
+                    .Select(id => runtime.Store.Find(id!)?.Properties)
+                    .ToList();
+                return new InboundPath(nsgs, IPAddress.TryParse((string?)properties["privateIPAddress"], out var ip) ? ip : null, space);
             }
-
-            return false;
         }
+
+        return null;
     }
+
+    /// <summary>An NSG's inbound rules (its own and the default ones) in the order Azure evaluates them.</summary>
+    public static IEnumerable<JsonObject> InboundRules(JsonObject nsg) =>
+        (nsg["securityRules"] as JsonArray ?? []).Concat(nsg["defaultSecurityRules"] as JsonArray ?? [])
+            .OfType<JsonObject>()
+            .Select(r => r["properties"] as JsonObject)
+            .OfType<JsonObject>()
+            .Where(r => string.Equals((string?)r["direction"], "Inbound", StringComparison.OrdinalIgnoreCase))
+            .OrderBy(r => int.TryParse(r["priority"]?.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) ? p : int.MaxValue);
 
     private sealed record Target(IPEndPoint Source, int Port, IPAddress? PrivateIp, IReadOnlyList<IPNetwork> VnetSpace)
     {
@@ -68,13 +90,7 @@ internal static class NsgEvaluator
     /// <summary>First matching inbound rule by priority decides; DenyAllInBound (65500) matches everything.</summary>
     private static bool Allows(JsonObject nsg, Target target)
     {
-        var rules = (nsg["securityRules"] as JsonArray ?? []).Concat(nsg["defaultSecurityRules"] as JsonArray ?? [])
-            .OfType<JsonObject>()
-            .Select(r => r["properties"] as JsonObject)
-            .OfType<JsonObject>()
-            .Where(r => string.Equals((string?)r["direction"], "Inbound", StringComparison.OrdinalIgnoreCase))
-            .OrderBy(r => int.TryParse(r["priority"]?.ToString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) ? p : int.MaxValue);
-        foreach (var rule in rules)
+        foreach (var rule in InboundRules(nsg))
         {
             if (Matches(rule, target))
             {
@@ -92,7 +108,7 @@ internal static class NsgEvaluator
         && Values(rule, "sourceAddressPrefix", "sourceAddressPrefixes").Any(prefix => SourceIn(prefix, target))
         && Values(rule, "destinationAddressPrefix", "destinationAddressPrefixes").Any(prefix => DestinationIn(prefix, target));
 
-    private static IEnumerable<string> Values(JsonObject rule, string single, string plural)
+    public static IEnumerable<string> Values(JsonObject rule, string single, string plural)
     {
         if ((string?)rule[single] is { Length: > 0 } one)
         {
@@ -136,12 +152,18 @@ internal static class NsgEvaluator
     }
 
     /// <summary>Inbound rules see the NIC's private address (after the public IP's translation).</summary>
-    private static bool DestinationIn(string prefix, Target target) => prefix.ToUpperInvariant() switch
+    private static bool DestinationIn(string prefix, Target target) => DestinationIn(prefix, target.PrivateIp, target.VnetSpace);
+
+    /// <summary>Inbound rules see the NIC's private address (after the public IP's translation).</summary>
+    public static bool DestinationIn(string prefix, IPAddress? privateIp, IReadOnlyList<IPNetwork> vnetSpace) => prefix.ToUpperInvariant() switch
     {
         "*" or "ANY" => true,
-        "VIRTUALNETWORK" => target.PrivateIp is { } ip && target.InVnet(ip),
-        _ => target.PrivateIp is { } ip && InPrefix(prefix, ip),
+        "VIRTUALNETWORK" => privateIp is { } ip && vnetSpace.Any(n => n.Contains(ip)),
+        _ => privateIp is { } ip && InPrefix(prefix, ip),
     };
+
+    /// <summary>The Azure Load Balancer's probe address, the AzureLoadBalancer service tag.</summary>
+    public static IPAddress LoadBalancerAddress => AzureLoadBalancer;
 
     private static bool InPrefix(string prefix, IPAddress address) =>
         IPNetwork.TryParse(prefix, out var network) ? network.Contains(address)

@@ -5,10 +5,13 @@ namespace DockerVm.Emulator.Network;
 
 /// <summary>
 /// Hands out loopback addresses (from 127.0.1.1 upwards, skipping .0 and .255) so every emulated VM gets a
-/// reachable public IP of its own. Callers hold the store lock.
+/// reachable public IP of its own; in real-Docker mode addresses of <paramref name="range"/> (guest sandboxes,
+/// Guest/GuestAddresses.cs) instead. Callers hold the store lock.
 /// </summary>
-internal sealed class PublicIpPool(string start)
+internal sealed class PublicIpPool(string start, IPNetwork? range = null)
 {
+    private static readonly IPNetwork Loopback = IPNetwork.Parse("127.0.0.0/8");
+    private readonly IPNetwork _range = range ?? Loopback;
     private readonly uint _start = ToUInt(IPAddress.Parse(start));
     private readonly SortedSet<uint> _released = [];
     private readonly HashSet<uint> _inUse = [];
@@ -35,16 +38,17 @@ internal sealed class PublicIpPool(string start)
                 _next++;
             }
 
-            if ((_next >> 24) != 127)
+            if (!_range.Contains(ToAddress(_next)))
             {
-                throw new InvalidOperationException("The loopback public IP range is exhausted.");
+                throw new InvalidOperationException($"The public IP range {_range} is exhausted.");
             }
 
             value = _next++;
         }
 
-        // Another emulator (another process) may already serve Docker on this address: skip it.
-        if (DockerPortTaken(value))
+        // Another emulator (another process) may already serve Docker on this address: skip it. A guest address is not
+        // on the host until its sandbox boots, which refuses one already in use.
+        if (_range == Loopback && DockerPortTaken(value))
         {
             return Allocate();
         }
@@ -68,7 +72,8 @@ internal sealed class PublicIpPool(string start)
     public void Import(string next, IEnumerable<string> inUse, IEnumerable<string> released)
     {
         Reset();
-        _next = ToUInt(IPAddress.Parse(next));
+        // A state file of the other Docker mode holds addresses of the other range: start this range afresh.
+        _next = _range.Contains(IPAddress.Parse(next)) ? ToUInt(IPAddress.Parse(next)) : _start;
         _inUse.UnionWith(inUse.Select(a => ToUInt(IPAddress.Parse(a))));
         _released.UnionWith(released.Select(a => ToUInt(IPAddress.Parse(a))));
     }

@@ -24,9 +24,22 @@ internal sealed class DockerCli(IPEndPoint endpoint, string configDirectory)
         }
 
         tls.AddRange(["-H", $"tcp://{endpoint}"]);
+        Directory.CreateDirectory(configDirectory);
         return HostCommand.RunAsync(Path, tls.Concat(arguments), timeout: TimeSpan.FromSeconds(60), environment: new Dictionary<string, string>
         {
             ["DOCKER_CONFIG"] = configDirectory,
         });
+    }
+
+    /// <summary><c>docker import</c> of the busybox-static rootfs as <see cref="BusyboxImage.Name"/>: a runnable image, no registry.</summary>
+    public async Task ImportBusyboxAsync(CertificateFiles client, string workDirectory)
+    {
+        var tarball = System.IO.Path.Combine(workDirectory, "busybox.tar");
+        await BusyboxImage.WriteAsync(tarball);
+        var import = await RunAsync(client, client, "import", tarball, BusyboxImage.Name);
+        if (!import.Succeeded)
+        {
+            throw new InvalidOperationException($"docker import failed: {import.Describe()}");
+        }
     }
 }

@@ -1,27 +1,14 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
-using Azure.Core;
-using Azure.ResourceManager;
-using Azure.Security.KeyVault.Secrets;
 using DockerVm.Emulator.Compute;
 using DockerVm.Emulator.Guest;
 using DockerVm.Emulator.Hosting;
-using DockerVm.Provisioning;
 using DockerVm.Provisioning.Activities.Certificates;
-using DockerVm.Provisioning.Activities.Compute;
 using DockerVm.Provisioning.Activities.Docker;
-using DockerVm.Provisioning.Activities.Network;
-using DockerVm.Provisioning.Azure;
 using DockerVm.Provisioning.Certificates;
 using DockerVm.Provisioning.Contracts;
-using DockerVm.Provisioning.Requests;
-using Microsoft.Extensions.Azure;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace DockerVm.RealDocker.Tests.Infrastructure;
 
@@ -33,16 +20,15 @@ namespace DockerVm.RealDocker.Tests.Infrastructure;
 /// </summary>
 public abstract class InstallerFixture : IAsyncLifetime
 {
-    public const int DockerPort = 2376;
-    public const string AdminUsername = "azureuser";
+    public const int DockerPort = WorkflowDriver.DockerPort;
+    public const string AdminUsername = WorkflowDriver.AdminUsername;
 
     /// <summary>Where the CustomScript handler keeps the script of sequence number 0 (main/main.go dataDir, cmds.go).</summary>
     public const string CustomScriptDirectory = "/var/lib/waagent/custom-script/download/0";
 
     private readonly List<(string Phase, TimeSpan Took)> _phases = [];
     private readonly Stopwatch _clock = new();
-    private AzureEmulator? _emulator;
-    private ServiceProvider? _services;
+    private WorkflowDriver? _driver;
     private string? _workDirectory;
 
     protected abstract DockerInstaller Installer { get; }
@@ -109,14 +95,9 @@ public abstract class InstallerFixture : IAsyncLifetime
             HostState.RecordTeardown();
         }
 
-        if (_services is not null)
+        if (_driver is not null)
         {
-            await _services.DisposeAsync();
-        }
-
-        if (_emulator is not null)
-        {
-            await _emulator.DisposeAsync();
+            await _driver.DisposeAsync();
         }
 
         if (_workDirectory is not null && Directory.Exists(_workDirectory))
@@ -139,39 +120,12 @@ public abstract class InstallerFixture : IAsyncLifetime
     {
         _workDirectory = Directory.CreateTempSubdirectory("dockervm-realdocker-").FullName;
         _clock.Start();
-        // A managed identity of its own: Azure.Identity caches managed-identity tokens process-wide by client id, and the
-        // previous fixture's emulator signed those.
-        var identity = Guid.NewGuid().ToString();
-        _emulator = await AzureEmulator.StartAsync(new EmulatorOptions
-        {
-            Port = 0,
-            ManagedIdentityClientId = identity,
-            Durations = new LroDurations { VirtualMachine = TimeSpan.Zero, Extension = TimeSpan.Zero, Network = TimeSpan.Zero, Delete = TimeSpan.Zero },
-            NicReservation = TimeSpan.Zero,
-        });
-        var recorder = new ExtensionPutRecorder();
-        _services = Services(_emulator, identity, recorder);
-        var arm = _services.GetRequiredService<ArmClient>();
-        var secrets = _services.GetRequiredService<SecretClient>();
-        var azure = _services.GetRequiredService<IOptions<AzureOptions>>();
+        _driver = await WorkflowDriver.StartAsync(DockerMode.Emulated);
         Phase("emulator");
 
         var vmName = (Installer == DockerInstaller.CustomScript ? "rdcs" : "rdext") + Guid.NewGuid().ToString("N")[..6];
-        var names = new DockerVmResourceNames("rg-realdocker", vmName);
-        var instanceId = "realdocker-" + vmName;
-        var context = new TestActivityContext(instanceId);
-        var tags = WorkflowTags.ForResource(new Dictionary<string, string>(), instanceId);
-        await new EnsureResourceGroup(arm, azure).RunAsync(context, new EnsureResourceGroupInput(names.ResourceGroup, "westeurope", tags));
-        var nsg = await new CreateNetworkSecurityGroup(arm, azure).RunAsync(context, new CreateNetworkSecurityGroupInput(
-            names.ResourceGroup, "westeurope", names.NetworkSecurityGroup, [GuestAddresses.HostRange.ToString()], DockerPort, tags));
-        var ip = await new CreatePublicIpAddress(arm, azure).RunAsync(context, new CreatePublicIpAddressInput(names.ResourceGroup, "westeurope", names.PublicIpAddress, names.DnsLabel, tags));
-        var vnet = await new CreateVirtualNetwork(arm, azure).RunAsync(context, new CreateVirtualNetworkInput(names.ResourceGroup, "westeurope", names.VirtualNetwork, tags));
-        var nic = await new CreateNetworkInterface(arm, azure).RunAsync(context, new CreateNetworkInterfaceInput(
-            names.ResourceGroup, "westeurope", names.NetworkInterface, vnet.SubnetId, ip.ResourceId, nsg.ResourceId, tags));
-        var vm = await new StartVirtualMachineCreation(arm, azure, NullLogger<StartVirtualMachineCreation>.Instance).RunAsync(context, new StartVirtualMachineCreationInput(
-            names.ResourceGroup, "westeurope", vmName, "Standard_B2s", ProvisionRequestValidator.DefaultImage, AdminUsername,
-            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG/NMyFOZ9DB+Rzop3WVJF2gdsaqXUCAJy1zi+nh2YGT test@example", nic.ResourceId, names.OsDisk, tags));
-        Fqdn = ip.Fqdn;
+        var vm = await _driver.CreateVmAsync(vmName, [GuestAddresses.HostRange.ToString()]);
+        Fqdn = vm.Fqdn;
         Phase("ARM resources");
 
         // The VM's public IP is the sandbox's address: the server certificate names it, as it would name the real one.
@@ -179,24 +133,21 @@ public abstract class InstallerFixture : IAsyncLifetime
         Address = Sandbox.Address;
         Phase("sandbox boot");
 
-        var secretIds = await new IssueDockerCertificates(
-                new DockerTlsCertificateAuthority(TimeProvider.System, NullLogger<DockerTlsCertificateAuthority>.Instance), secrets, NullLogger<IssueDockerCertificates>.Instance)
-            .RunAsync(context, new IssueDockerCertificatesInput(names, vm.VmResourceId, Fqdn, Address.ToString(), KeyAlgorithm, IncludeLoopback: false, ValidityDays: 30));
+        var secretIds = await _driver.IssueCertificatesAsync(vm, Address.ToString(), KeyAlgorithm);
         Phase("certificates into Key Vault");
 
-        await new StartDockerInstallation(arm, secrets, azure, NullLogger<StartDockerInstallation>.Instance).RunAsync(context, new StartDockerInstallationInput(
-            vm.VmResourceId, "westeurope", Installer, DockerPort, ProvisionRequestValidator.DefaultDaemonOptions, secretIds, tags, Fqdn));
-        var install = recorder.Properties(DockerVmResourceNames.DockerExtension);
+        var installId = await _driver.StartInstallationAsync(vm, Installer, secretIds);
+        var install = _driver.Recorder.Properties(DockerVmResourceNames.DockerExtension);
         if (Installer == DockerInstaller.CustomScript)
         {
             VerifyRun = await RunCustomScriptAsync(install);
-            VerifyInput = new VerifyDockerEndpointInput(vm.VmResourceId + "/extensions/" + DockerVmResourceNames.DockerExtension, Fqdn, DockerPort);
+            VerifyInput = new VerifyDockerEndpointInput(installId, Fqdn, DockerPort);
             Phase("CustomScript (install + in-VM check)");
         }
         else
         {
             var script = DockerExtensionHandler.EnableScript(install["settings"] as JsonObject, install["protectedSettings"] as JsonObject, AdminUsername);
-            var enable = await Sandbox.RunHandlerScriptAsync("DockerExtension", script, "/var/lib/waagent/Microsoft.Azure.Extensions.DockerExtension/enable", TimeSpan.FromMinutes(5));
+            var enable = await Sandbox.RunHandlerScriptAsync("DockerExtension", script, "/var/lib/waagent/Microsoft.Azure.Extensions.DockerExtension", TimeSpan.FromMinutes(5));
             if (!enable.Succeeded)
             {
                 throw new InvalidOperationException(
@@ -204,36 +155,22 @@ public abstract class InstallerFixture : IAsyncLifetime
             }
 
             Phase("DockerExtension enable");
-            await new StartDockerVerification(arm, secrets, NullLogger<StartDockerVerification>.Instance).RunAsync(context, new StartDockerVerificationInput(
-                vm.VmResourceId, "westeurope", Fqdn, DockerPort, secretIds, tags));
-            VerifyRun = await RunCustomScriptAsync(recorder.Properties(DockerVerifyScript.ExtensionName));
-            VerifyInput = new VerifyDockerEndpointInput(vm.VmResourceId + "/extensions/" + DockerVerifyScript.ExtensionName, Fqdn, DockerPort);
+            var verifyId = await _driver.StartVerificationAsync(vm, secretIds);
+            VerifyRun = await RunCustomScriptAsync(_driver.Recorder.Properties(DockerVerifyScript.ExtensionName));
+            VerifyInput = new VerifyDockerEndpointInput(verifyId, Fqdn, DockerPort);
             Phase("CustomScript (in-VM check)");
         }
 
-        var ca = (await secrets.GetSecretAsync(names.CaCertificateSecret)).Value.Value;
-        var clientCert = (await secrets.GetSecretAsync(names.ClientCertificateSecret)).Value.Value;
-        var clientKey = (await secrets.GetSecretAsync(names.ClientKeySecret)).Value.Value;
-        ClientPem = (ca, clientCert, clientKey);
-        Client = await CertificateFiles.WriteAsync(Path.Combine(_workDirectory, "client"), ca, clientCert, clientKey);
-        ServerAsClient = await CertificateFiles.WriteAsync(
-            Path.Combine(_workDirectory, "server-as-client"), ca, (await secrets.GetSecretAsync(names.ServerCertificateSecret)).Value.Value,
-            (await secrets.GetSecretAsync(names.ServerKeySecret)).Value.Value);
+        var names = vm.Names;
+        Client = await _driver.WriteCertificatesAsync(Path.Combine(_workDirectory, "client"), names.CaCertificateSecret, names.ClientCertificateSecret, names.ClientKeySecret);
+        ClientPem = (await File.ReadAllTextAsync(Client.Ca), await File.ReadAllTextAsync(Client.Certificate), await File.ReadAllTextAsync(Client.Key));
+        ServerAsClient = await _driver.WriteCertificatesAsync(
+            Path.Combine(_workDirectory, "server-as-client"), names.CaCertificateSecret, names.ServerCertificateSecret, names.ServerKeySecret);
         var foreign = new DockerTlsCertificateAuthority(TimeProvider.System, NullLogger<DockerTlsCertificateAuthority>.Instance)
             .Issue(new DockerTlsIssueRequest(vmName, [Fqdn], [Address], KeyAlgorithm, 30));
-        ForeignClient = await CertificateFiles.WriteAsync(Path.Combine(_workDirectory, "foreign"), ca, foreign.ClientCertificatePem, foreign.ClientKeyPem);
-        var dockerConfig = Path.Combine(_workDirectory, "docker-config");
-        Directory.CreateDirectory(dockerConfig);
-        Docker = new DockerCli(new IPEndPoint(Address, DockerPort), dockerConfig);
-
-        var tarball = Path.Combine(_workDirectory, "busybox.tar");
-        await BusyboxImage.WriteAsync(tarball);
-        var import = await Docker.RunAsync(Client, Client, "import", tarball, BusyboxImage.Name);
-        if (!import.Succeeded)
-        {
-            throw new InvalidOperationException($"docker import failed: {import.Describe()}");
-        }
-
+        ForeignClient = await CertificateFiles.WriteAsync(Path.Combine(_workDirectory, "foreign"), ClientPem.Ca, foreign.ClientCertificatePem, foreign.ClientKeyPem);
+        Docker = new DockerCli(new IPEndPoint(Address, DockerPort), Path.Combine(_workDirectory, "docker-config"));
+        await Docker.ImportBusyboxAsync(Client, _workDirectory);
         Phase("client set + docker import");
     }
 
@@ -281,23 +218,5 @@ public abstract class InstallerFixture : IAsyncLifetime
     {
         _phases.Add((name, _clock.Elapsed));
         _clock.Restart();
-    }
-
-    /// <summary>The production Azure client wiring pointed at the emulator, with the recorder in every client's pipeline.</summary>
-    private static ServiceProvider Services(AzureEmulator emulator, string identity, ExtensionPutRecorder recorder)
-    {
-        foreach (var (key, value) in emulator.EnvironmentVariables)
-        {
-            Environment.SetEnvironmentVariable(key, value);
-        }
-
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(emulator.ConfigurationValues.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)))
-            .AddInMemoryCollection([KeyValuePair.Create("Azure:ManagedIdentityClientId", (string?)identity)])
-            .Build();
-        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        services.AddDockerVmProvisioning();
-        services.AddAzureClients(builder => builder.ConfigureDefaults(options => options.AddPolicy(recorder, HttpPipelinePosition.PerCall)));
-        return services.BuildServiceProvider();
     }
 }

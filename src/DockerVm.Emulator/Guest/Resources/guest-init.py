@@ -708,6 +708,7 @@ def serve(connection):
 
 def main():
     global units
+    os.umask(0o022)  # systemd's UMask= default for services
     os.makedirs(STATE, mode=0o755, exist_ok=True)
     units = load_units()
     threading.Thread(target=reaper, daemon=True).start()
