@@ -52,6 +52,12 @@ internal sealed partial class GuestSandbox : IAsyncDisposable
         HostAddress = GuestAddresses.HostEnd(options.Address);
     }
 
+    /// <summary>
+    /// Names of the sandboxes this process started: what a leak check may blame on it (other processes on the machine,
+    /// say a demo in real-Docker mode, have sandboxes of their own).
+    /// </summary>
+    public static System.Collections.Concurrent.ConcurrentQueue<string> StartedHere { get; } = new();
+
     /// <summary>The network namespace (<c>/run/netns/{Name}</c>).</summary>
     public string Name { get; }
 
@@ -103,6 +109,7 @@ internal sealed partial class GuestSandbox : IAsyncDisposable
         var directory = Path.Combine(Path.GetFullPath(options.WorkDirectory ?? Path.GetTempPath()), "dockervm-guest-" + id);
         System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var sandbox = new GuestSandbox(options, id, directory, logger);
+        StartedHere.Enqueue(sandbox.Name);
         var clock = Stopwatch.StartNew();
         try
         {

@@ -91,10 +91,13 @@ internal sealed partial record HostState(string Netfilter, string Files, string 
         var links = await HostCommand.RunAsync(GuestRequirements.Ip, ["-o", "link", "show"]);
         var namespaces = await HostCommand.RunAsync(GuestRequirements.Ip, ["netns", "list"]);
         var routes = await HostCommand.RunAsync(GuestRequirements.Ip, ["-4", "route", "show", "table", "all"]);
+        // Only what this process's sandboxes made counts: a concurrent demo or test run elsewhere has its own.
+        var ours = GuestSandbox.StartedHere.ToHashSet(StringComparer.Ordinal);
         var leftovers = string.Join('\n',
-            links.Stdout.Split('\n').Where(l => OurLink().IsMatch(l)).Select(l => "link " + l)
-                .Concat(namespaces.Stdout.Split('\n').Where(l => l.StartsWith("dockervm-", StringComparison.Ordinal)).Select(l => "netns " + l))
-                .Concat(routes.Stdout.Split('\n').Where(l => l.StartsWith("198.18.", StringComparison.Ordinal) || l.Contains(" 198.19.", StringComparison.Ordinal)).Select(l => "route " + l)));
+            links.Stdout.Split('\n').Where(l => OurLink().Match(l) is { Success: true } m && ours.Contains("dockervm-" + m.Groups[1].Value)).Select(l => "link " + l)
+                .Concat(namespaces.Stdout.Split('\n').Where(l => ours.Contains(l.Split(' ')[0])).Select(l => "netns " + l))
+                .Concat(routes.Stdout.Split('\n').Where(l => (l.StartsWith("198.18.", StringComparison.Ordinal) || l.Contains(" 198.19.", StringComparison.Ordinal))
+                    && (!l.Contains(" dev dvm", StringComparison.Ordinal) || ours.Any(n => l.Contains(" dev dvm" + n["dockervm-".Length..], StringComparison.Ordinal)))).Select(l => "route " + l)));
         return new HostState(netfilter.ToString(), files.ToString(), leftovers);
     }
 
@@ -130,6 +133,6 @@ internal sealed partial record HostState(string Netfilter, string Files, string 
     [GeneratedRegex(@"packets \d+ bytes \d+")]
     private static partial Regex NftCounters();
 
-    [GeneratedRegex(@"^\d+: dvm[0-9a-f]{8}[@:]")]
+    [GeneratedRegex(@"^\d+: dvm([0-9a-f]{8})[@:]")]
     private static partial Regex OurLink();
 }
