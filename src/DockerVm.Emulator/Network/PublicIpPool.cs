@@ -74,8 +74,8 @@ internal sealed class PublicIpPool(string start, IPNetwork? range = null)
         Reset();
         // A state file of the other Docker mode holds addresses of the other range: start this range afresh.
         _next = _range.Contains(IPAddress.Parse(next)) ? ToUInt(IPAddress.Parse(next)) : _start;
-        _inUse.UnionWith(inUse.Select(a => ToUInt(IPAddress.Parse(a))));
-        _released.UnionWith(released.Select(a => ToUInt(IPAddress.Parse(a))));
+        _inUse.UnionWith(inUse.Select(IPAddress.Parse).Where(_range.Contains).Select(ToUInt));
+        _released.UnionWith(released.Select(IPAddress.Parse).Where(_range.Contains).Select(ToUInt));
     }
 
     public void Reset()

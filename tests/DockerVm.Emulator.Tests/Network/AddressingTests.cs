@@ -17,6 +17,18 @@ public sealed class AddressingTests
     }
 
     [Fact]
+    public void Import_StateOfTheOtherDockerMode_NeverHandsOutItsAddresses()
+    {
+        // A state file written in emulated mode (loopback addresses), restored by an emulator in real-Docker mode.
+        var pool = new PublicIpPool("198.18.0.1", System.Net.IPNetwork.Parse("198.18.0.0/16"));
+
+        pool.Import("127.0.1.3", inUse: ["127.0.1.2"], released: ["127.0.1.1"]);
+
+        Assert.Equal("198.18.0.1", pool.Allocate());
+        Assert.Equal(1, pool.InUse);
+    }
+
+    [Fact]
     public void Release_ThenAllocate_ReusesLowestFreedAddress()
     {
         var pool = new PublicIpPool("127.202.0.1");
