@@ -9,7 +9,8 @@ namespace DockerVm.Provisioning.Azure;
 /// <summary>
 /// One check of a started ARM operation through the <see cref="ArmClient"/>'s own pipeline (its credential, retries
 /// of 429/5xx and transport): the operation's <c>Azure-AsyncOperation</c> URL, else its <c>Location</c>, else the
-/// resource itself. Azure.ResourceManager 1.7.0 cannot rehydrate an <c>ArmOperation</c> from an earlier activity, and
+/// resource itself. Azure.ResourceManager 1.7.0 cannot rehydrate an <c>ArmOperation</c> in a later activity (no
+/// <c>Rehydrate</c>; its <c>Id</c> throws <see cref="NotImplementedException"/>, measured against the emulator) and
 /// exposes its pipeline only to <see cref="ArmResource"/> subclasses, hence this one.
 /// </summary>
 internal sealed class ArmOperationStatusClient(ArmClient client) : ArmResource(client, ResourceIdentifier.Root)

@@ -3,14 +3,13 @@ using Microsoft.DurableTask;
 namespace DockerVm.Provisioning.Orchestrations;
 
 /// <summary>
-/// Durable timers that never fire early. A timer is due <c>CurrentUtcDateTime + wait</c>, and that is the start of
-/// the episode; the Azure Storage provider sends it a moment later as a queue message hidden for <c>FireAt − now</c>
-/// (DurableTask.AzureStorage, TaskHubQueue <c>GetVisibilityDelay</c>), which the queue client truncates to whole
-/// seconds (Azure.Storage.Queues, QueueClient <c>SendMessage</c>: <c>(int?)visibilityTimeout?.TotalSeconds</c>). So the
-/// message may become visible up to one second before <c>FireAt</c>, and a timer a second or less ahead fired at once:
-/// with a 1 s poll interval the workflow polled as fast as the backend could replay (a 5 s wait made 39 checks and 79
-/// episodes on Azurite). Setting the timer one resolution later than due makes it visible after due whatever the
-/// truncation; checking the next episode's time covers any other provider that fires early (clock steps included).
+/// Durable timers that never fire early. A timer is due <c>CurrentUtcDateTime + wait</c>, the episode's start; the Azure
+/// Storage provider sends it a moment later as a queue message hidden for <c>FireAt − now</c> (DurableTask.AzureStorage,
+/// TaskHubQueue <c>GetVisibilityDelay</c>), which the queue client truncates to whole seconds (Azure.Storage.Queues,
+/// QueueClient <c>SendMessage</c>: <c>(int?)visibilityTimeout?.TotalSeconds</c>). So it may become visible up to a second
+/// before <c>FireAt</c>, and a timer a second ahead fired at once: with a 1 s poll interval the workflow polled as fast
+/// as the backend replayed. Set one resolution past due, the truncation cannot bring it before due; the next episode's
+/// time is checked too, for any provider that fires early anyway (a clock step, say).
 /// </summary>
 internal static class WorkflowTimers
 {

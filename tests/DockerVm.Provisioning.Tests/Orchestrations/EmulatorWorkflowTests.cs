@@ -224,12 +224,11 @@ public sealed class EmulatorWorkflowTests(EmulatorFixture fixture, ITestOutputHe
     }
 
     /// <summary>
-    /// Issue 13, items 2 and 3: every write starts with one short activity and is checked once it can be done. With
-    /// the expected durations met (and ARM's Retry-After of 1 s waited), each operation costs one read: NSG, VNet, NIC,
-    /// VM and extension one status GET each
-    /// (Azure-AsyncOperation), the public IP one GET of itself (its address and FQDN come with it), the in-VM check one
-    /// GET of the extension. Before: 38 reads with Azure-like durations (an immediate poll after every PUT, then one
-    /// per Retry-After inside the network activities).
+    /// Issue 13, items 2 and 3: every write starts with one short activity and is checked once it can be done. With the
+    /// expected durations met (and ARM's Retry-After of 1 s waited), each operation costs one read: NSG, VNet, NIC, VM
+    /// and extension one status GET each (Azure-AsyncOperation), the public IP one GET of itself (address and FQDN come
+    /// with it), the in-VM check one GET of the extension. Before: an immediate poll after every PUT, then one per
+    /// Retry-After inside the network activities (38 reads with Azure-like durations).
     /// </summary>
     [Fact]
     public async Task Provision_AgainstEmulatorExpectedDurationsMet_SixWritesAndOneReadPerOperation()
