@@ -177,6 +177,22 @@ wait_until 60 "the emulator" "${pids[-1]}" \
   curl -sf --cacert "$emulator_cert" "https://127.0.0.1:$emulator_port/_emulator/health"
 identity_header=$(cat "$identity_header_file")
 
+# The target resource groups exist before the app runs, as infra creates them in Azure: the app's identity has rights
+# in its target group only and never creates groups. rg-docker (the curl examples) and the demo's; add more with
+# DOCKERVM_LOCAL_RESOURCE_GROUPS="rg-a rg-b". PUT is idempotent, so a kept emulator state is fine.
+emulator_url="https://127.0.0.1:$emulator_port"
+arm_token=$(curl -sf --cacert "$emulator_cert" -H "X-IDENTITY-HEADER: $identity_header" \
+  "$emulator_url/_emulator/token?resource=https%3A%2F%2Fmanagement.azure.com" | jq -r .access_token) \
+  || fail "no ARM token from the emulator"
+subscription=$(curl -sf --cacert "$emulator_cert" -H "Authorization: Bearer $arm_token" \
+  "$emulator_url/subscriptions?api-version=2022-12-01" | jq -r '.value[0].subscriptionId') \
+  || fail "the emulator lists no subscription"
+for group in rg-docker rg-dockervm-demo ${DOCKERVM_LOCAL_RESOURCE_GROUPS:-}; do
+  curl -sf -o /dev/null --cacert "$emulator_cert" -X PUT -H "Authorization: Bearer $arm_token" -H 'Content-Type: application/json' \
+    -d '{"location":"westeurope"}' "$emulator_url/subscriptions/$subscription/resourcegroups/$group?api-version=2022-09-01" \
+    || fail "creating resource group $group in the emulator failed"
+done
+
 # --- 4. the local host ----------------------------------------------------------------------------------------
 # Settings come from local.settings.json (or the sample), exactly as the Functions app reads them; only the
 # endpoints of this run and the credential source are set here.

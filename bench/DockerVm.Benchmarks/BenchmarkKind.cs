@@ -6,4 +6,7 @@ internal enum BenchmarkKind
     Validation,
     Emulator,
     Workflow,
+
+    /// <summary>The real workflow against the emulator (minutes with Azure-like durations): only when named.</summary>
+    Arm,
 }

@@ -30,7 +30,9 @@ internal sealed class InMemorySidecar : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<InMemorySidecar> StartAsync(int concurrency, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    /// <param name="decorate">Wraps the service the sidecar dispatches from (counting, for instance); none when null.</param>
+    public static async Task<InMemorySidecar> StartAsync(
+        int concurrency, ILoggerFactory loggerFactory, CancellationToken cancellationToken, Func<IOrchestrationService, IOrchestrationService>? decorate = null)
     {
         var service = new InMemoryOrchestrationService(loggerFactory);
         var address = new Uri($"http://127.0.0.1:{FreeLoopbackPort()}");
@@ -40,7 +42,8 @@ internal sealed class InMemorySidecar : IAsyncDisposable
         builder.WebHost.UseUrls(address.ToString());
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(new ConcurrencyLimits(service, concurrency));
+        IOrchestrationService dispatched = new ConcurrencyLimits(service, concurrency);
+        builder.Services.AddSingleton(decorate is null ? dispatched : decorate(dispatched));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         var server = builder.Build();

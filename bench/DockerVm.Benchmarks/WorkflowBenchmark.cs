@@ -5,6 +5,7 @@ using DockerVm.Provisioning.Activities.Compute;
 using DockerVm.Provisioning.Activities.Configuration;
 using DockerVm.Provisioning.Activities.Docker;
 using DockerVm.Provisioning.Activities.Network;
+using DockerVm.Provisioning.Activities.Operations;
 using DockerVm.Provisioning.Configuration;
 using DockerVm.Provisioning.Contracts;
 using DockerVm.Provisioning.Orchestrations;
@@ -41,7 +42,14 @@ internal static class WorkflowBenchmark
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(Options.Create(new ProvisioningOptions { PollInterval = TimeSpan.FromMilliseconds(100) }));
+        builder.Services.AddSingleton(Options.Create(new ProvisioningOptions
+        {
+            PollInterval = TimeSpan.FromMilliseconds(100),
+            TimerResolution = TimeSpan.Zero,
+            ExpectedNetworkDuration = TimeSpan.Zero,
+            ExpectedVmDuration = TimeSpan.Zero,
+            ExpectedExtensionDuration = TimeSpan.Zero,
+        }));
         builder.Services.AddDurableTaskWorker(worker =>
         {
             worker.AddTasks(registry =>
@@ -155,30 +163,49 @@ internal static class WorkflowBenchmark
         static string Rg(string resourceGroup) => $"/subscriptions/{SubscriptionId}/resourceGroups/{resourceGroup}";
         static Uri Secret(string name) => new($"{VaultUri}/secrets/{name}/0123456789abcdef0123456789abcdef");
 
-        Add<EnsureResourceGroupInput, EnsureResourceGroupOutput>(nameof(EnsureResourceGroup), input => new(Rg(input.ResourceGroup), Created: false));
+        static ArmOperationHandle Done(string id) => new(id, null, null, null, Done: true);
         Add<CreateNetworkSecurityGroupInput, CreateNetworkSecurityGroupOutput>(nameof(CreateNetworkSecurityGroup), input =>
-            new($"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/networkSecurityGroups/{input.Name}"));
+        {
+            var id = $"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/networkSecurityGroups/{input.Name}";
+            return new(id, Done(id));
+        });
         Add<CreatePublicIpAddressInput, CreatePublicIpAddressOutput>(nameof(CreatePublicIpAddress), input =>
-            new($"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/publicIPAddresses/{input.Name}", "127.0.1.10", $"{input.DnsLabel}.{input.Location}.cloudapp.azure.com"));
+        {
+            var id = $"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/publicIPAddresses/{input.Name}";
+            return new(id, Done(id));
+        });
+        Add<GetPublicIpAddressInput, GetPublicIpAddressOutput>(nameof(GetPublicIpAddress), input =>
+            new(new ArmOperationState("Succeeded", null, null), "127.0.1.10", $"{input.ResourceId.Split('/')[^1]}.westeurope.cloudapp.azure.com"));
         Add<CreateVirtualNetworkInput, CreateVirtualNetworkOutput>(nameof(CreateVirtualNetwork), input =>
         {
             var id = $"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/virtualNetworks/{input.Name}";
-            return new(id, $"{id}/subnets/{DockerVmResourceNames.Subnet}");
+            return new(id, $"{id}/subnets/{DockerVmResourceNames.Subnet}", Done(id));
         });
         Add<CreateNetworkInterfaceInput, CreateNetworkInterfaceOutput>(nameof(CreateNetworkInterface), input =>
-            new($"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/networkInterfaces/{input.Name}"));
+        {
+            var id = $"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/networkInterfaces/{input.Name}";
+            return new(id, Done(id));
+        });
         Add<IssueDockerCertificatesInput, DockerSecretIdentifiers>(nameof(IssueDockerCertificates), input => new(
             Secret(input.Names.CaCertificateSecret),
             Secret(input.Names.ServerCertificateSecret),
             Secret(input.Names.ServerKeySecret),
             Secret(input.Names.ClientCertificateSecret),
             Secret(input.Names.ClientKeySecret)));
+
+        // Started, not done: every wait costs one check, as against ARM when the expected duration was right.
+        static ArmOperationHandle Started(string id) => new(id, "https://management.azure.com/operations/bench", null, null, Done: false);
         Add<StartVirtualMachineCreationInput, StartVirtualMachineCreationOutput>(nameof(StartVirtualMachineCreation), input =>
-            new($"{Rg(input.ResourceGroup)}/providers/Microsoft.Compute/virtualMachines/{input.Name}"));
-        Add<GetVirtualMachineStateInput, ArmOperationState>(nameof(GetVirtualMachineState), _ => new("Succeeded", null, null));
+        {
+            var id = $"{Rg(input.ResourceGroup)}/providers/Microsoft.Compute/virtualMachines/{input.Name}";
+            return new(id, Started(id));
+        });
+        Add<ArmOperationHandle, ArmOperationState>(nameof(GetArmOperationStatus), _ => new("Succeeded", null, null));
         Add<StartDockerInstallationInput, StartDockerInstallationOutput>(nameof(StartDockerInstallation), input =>
-            new($"{input.VmResourceId}/extensions/{DockerVmResourceNames.DockerExtension}"));
-        Add<GetExtensionStateInput, ArmOperationState>(nameof(GetExtensionState), _ => new("Succeeded", null, null));
+        {
+            var id = $"{input.VmResourceId}/extensions/{DockerVmResourceNames.DockerExtension}";
+            return new(id, Started(id));
+        });
         Add<VerifyDockerEndpointInput, VerifyDockerEndpointOutput>(nameof(VerifyDockerEndpoint), _ => new("27.5.1", "1.47"));
         Add<SendCallbackInput, CallbackDeliveryResult>(nameof(SendCallback), _ => new(Delivered: true, Attempts: 1, LastStatusCode: 200, Error: null));
     }

@@ -140,6 +140,11 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
       Provisioning__VmReadyTimeout: '00:20:00'
       Provisioning__ExtensionReadyTimeout: '00:20:00'
       Provisioning__PollInterval: '00:00:15'
+      // First check of each kind of ARM operation: when it is expected to be done (the workflow's defaults, said here).
+      Provisioning__ExpectedNetworkDuration: '00:00:05'
+      Provisioning__ExpectedVmDuration: '00:01:00'
+      Provisioning__ExpectedExtensionDuration: '00:01:00'
+      Provisioning__ExpectedDeletionDuration: '00:00:10'
       Callbacks__SigningKeys__default: '@Microsoft.KeyVault(SecretUri=${callbackSigningKeySecretUri})'
       Webhooks__SigningSecret: '@Microsoft.KeyVault(SecretUri=${webhookSigningSecretUri})'
       // That version pinned during a rotation; without one the reference is the current secret again (the app accepts one secret).

@@ -5,6 +5,7 @@ using DockerVm.Provisioning.Activities.Compute;
 using DockerVm.Provisioning.Activities.Configuration;
 using DockerVm.Provisioning.Activities.Docker;
 using DockerVm.Provisioning.Activities.Network;
+using DockerVm.Provisioning.Activities.Operations;
 using DockerVm.Provisioning.Activities.Telemetry;
 using DockerVm.Provisioning.Application;
 using DockerVm.Provisioning.Azure;
@@ -55,22 +56,20 @@ public static class DependencyInjection
             .AddOrchestrator<ProvisionDockerVm>()
             .AddOrchestrator<DeprovisionDockerVm>()
             .AddActivity<GetWorkflowSettings>()
-            .AddActivity<EnsureResourceGroup>()
             .AddActivity<CreateNetworkSecurityGroup>()
             .AddActivity<CreatePublicIpAddress>()
+            .AddActivity<GetPublicIpAddress>()
             .AddActivity<CreateVirtualNetwork>()
             .AddActivity<CreateNetworkInterface>()
             .AddActivity<IssueDockerCertificates>()
             .AddActivity<StartVirtualMachineCreation>()
-            .AddActivity<GetVirtualMachineState>()
+            .AddActivity<GetArmOperationStatus>()
             .AddActivity<StartDockerInstallation>()
-            .AddActivity<GetExtensionState>()
             .AddActivity<StartDockerVerification>()
             .AddActivity<VerifyDockerEndpoint>()
             .AddActivity<SendCallback>()
             .AddActivity<RecordProvisioningOutcome>()
             .AddActivity<DeleteResource>()
-            .AddActivity<GetResourceState>()
             .AddActivity<DeleteDockerSecrets>();
     }
 }

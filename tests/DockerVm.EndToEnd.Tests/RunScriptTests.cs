@@ -33,9 +33,11 @@ public sealed class RunScriptTests(LocalStackFixture stack, RunScript runSh) : L
         {
             var id = await SubmitAsync(api, name);
 
-            // The first poll of the VM comes from the activity scheduled after the VM PUT's result was recorded in the
-            // task hub: from then on a restarted host replays that PUT instead of sending it again.
-            await WaitUntilAsync(async () => (await runSh.JournalAsync()).Any(e => e.Method == "GET" && e.Path.EndsWith($"/virtualMachines/{name}", StringComparison.Ordinal)));
+            // The first check of the VM's operation comes from the activity scheduled after the VM PUT's result was
+            // recorded in the task hub: from then on a restarted host replays that PUT instead of sending it again.
+            await WaitUntilAsync(async () => (await runSh.JournalAsync())
+                .SkipWhile(e => !(e.Method == "PUT" && e.Path.EndsWith($"/virtualMachines/{name}", StringComparison.Ordinal)))
+                .Any(e => e.Method == "GET" && e.Path.Contains("/providers/Microsoft.Compute/locations/", StringComparison.Ordinal) && e.Path.Contains("/operations/", StringComparison.Ordinal)));
             var killed = runSh.HostPid;
             using (var host = Process.GetProcessById(killed))
             {

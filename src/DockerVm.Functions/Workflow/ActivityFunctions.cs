@@ -5,6 +5,7 @@ using DockerVm.Provisioning.Activities.Compute;
 using DockerVm.Provisioning.Activities.Configuration;
 using DockerVm.Provisioning.Activities.Docker;
 using DockerVm.Provisioning.Activities.Network;
+using DockerVm.Provisioning.Activities.Operations;
 using DockerVm.Provisioning.Activities.Telemetry;
 using DockerVm.Provisioning.Configuration;
 using DockerVm.Provisioning.Contracts;
@@ -39,21 +40,13 @@ public static class ActivityFunctions
     public static Task<DeleteResourceOutput> RunDeleteResource([ActivityTrigger] DeleteResourceInput input, FunctionContext context) =>
         DurableFunctionAdapter.RunActivityAsync<DeleteResource, DeleteResourceInput, DeleteResourceOutput>(input, context);
 
-    [Function(nameof(EnsureResourceGroup))]
-    public static Task<EnsureResourceGroupOutput> RunEnsureResourceGroup([ActivityTrigger] EnsureResourceGroupInput input, FunctionContext context) =>
-        DurableFunctionAdapter.RunActivityAsync<EnsureResourceGroup, EnsureResourceGroupInput, EnsureResourceGroupOutput>(input, context);
+    [Function(nameof(GetArmOperationStatus))]
+    public static Task<ArmOperationState> RunGetArmOperationStatus([ActivityTrigger] ArmOperationHandle input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<GetArmOperationStatus, ArmOperationHandle, ArmOperationState>(input, context);
 
-    [Function(nameof(GetExtensionState))]
-    public static Task<ArmOperationState> RunGetExtensionState([ActivityTrigger] GetExtensionStateInput input, FunctionContext context) =>
-        DurableFunctionAdapter.RunActivityAsync<GetExtensionState, GetExtensionStateInput, ArmOperationState>(input, context);
-
-    [Function(nameof(GetResourceState))]
-    public static Task<GetResourceStateOutput> RunGetResourceState([ActivityTrigger] GetResourceStateInput input, FunctionContext context) =>
-        DurableFunctionAdapter.RunActivityAsync<GetResourceState, GetResourceStateInput, GetResourceStateOutput>(input, context);
-
-    [Function(nameof(GetVirtualMachineState))]
-    public static Task<ArmOperationState> RunGetVirtualMachineState([ActivityTrigger] GetVirtualMachineStateInput input, FunctionContext context) =>
-        DurableFunctionAdapter.RunActivityAsync<GetVirtualMachineState, GetVirtualMachineStateInput, ArmOperationState>(input, context);
+    [Function(nameof(GetPublicIpAddress))]
+    public static Task<GetPublicIpAddressOutput> RunGetPublicIpAddress([ActivityTrigger] GetPublicIpAddressInput input, FunctionContext context) =>
+        DurableFunctionAdapter.RunActivityAsync<GetPublicIpAddress, GetPublicIpAddressInput, GetPublicIpAddressOutput>(input, context);
 
     [Function(nameof(GetWorkflowSettings))]
     public static Task<WorkflowSettings> RunGetWorkflowSettings([ActivityTrigger] string? input, FunctionContext context) =>

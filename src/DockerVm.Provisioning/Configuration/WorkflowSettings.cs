@@ -13,6 +13,19 @@ public sealed record WorkflowSettings(
     TimeSpan TransientRetryMaxInterval,
     int VerifyAttempts)
 {
+    // Properties rather than constructor parameters, so an input recorded without them reads Azure's defaults.
+    public TimeSpan NetworkReadyTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan ExpectedNetworkDuration { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan ExpectedVmDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan ExpectedExtensionDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan ExpectedDeletionDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan TimerResolution { get; init; } = TimeSpan.FromSeconds(1);
+
     public static WorkflowSettings From(ProvisioningOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -24,6 +37,14 @@ public sealed record WorkflowSettings(
             options.TransientRetryAttempts,
             options.TransientRetryFirstInterval,
             options.TransientRetryMaxInterval,
-            options.VerifyAttempts);
+            options.VerifyAttempts)
+        {
+            NetworkReadyTimeout = options.NetworkReadyTimeout,
+            ExpectedNetworkDuration = options.ExpectedNetworkDuration,
+            ExpectedVmDuration = options.ExpectedVmDuration,
+            ExpectedExtensionDuration = options.ExpectedExtensionDuration,
+            ExpectedDeletionDuration = options.ExpectedDeletionDuration,
+            TimerResolution = options.TimerResolution,
+        };
     }
 }

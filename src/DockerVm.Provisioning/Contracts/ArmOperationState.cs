@@ -3,14 +3,16 @@ using System.Text.Json.Serialization;
 namespace DockerVm.Provisioning.Contracts;
 
 /// <summary>
-/// One poll of a long-running ARM operation (a VM or an extension being created): what both poll activities return
-/// and what <c>WaitForProvisioningAsync</c> in the orchestrations reads.
+/// One check of a long-running ARM operation: what <c>GetArmOperationStatus</c> returns and the orchestrations' wait
+/// (<c>ArmPolling</c>) reads.
 /// </summary>
-/// <param name="ProvisioningState">ARM provisioningState (<c>Creating</c>, <c>Updating</c>, <c>Succeeded</c>, <c>Failed</c>, …).</param>
-/// <param name="ErrorCode">On <c>Failed</c>: the reason from the instance view (e.g. <c>AllocationFailed</c>), if any.</param>
-/// <param name="ErrorMessage">On <c>Failed</c>: the status message (an extension's stderr tail), which never holds key
+/// <param name="ProvisioningState">The operation's status (<c>InProgress</c>, <c>Succeeded</c>, <c>Failed</c>,
+/// <c>Canceled</c>) or the resource's provisioningState (<c>Creating</c>, <c>Updating</c>, …).</param>
+/// <param name="ErrorCode">On <c>Failed</c>: the operation's error code (e.g. <c>AllocationFailed</c>), if any.</param>
+/// <param name="ErrorMessage">On <c>Failed</c>: its message (an extension's stdout/stderr tail), which never holds key
 /// material because the install script does not print it.</param>
-public sealed record ArmOperationState(string ProvisioningState, string? ErrorCode, string? ErrorMessage)
+/// <param name="RetryAfter">The answer's <c>Retry-After</c>: the next check not before that.</param>
+public sealed record ArmOperationState(string ProvisioningState, string? ErrorCode, string? ErrorMessage, TimeSpan? RetryAfter = null)
 {
     [JsonIgnore]
     public bool IsSucceeded => ArmProvisioningStates.IsSucceeded(ProvisioningState);

@@ -11,8 +11,10 @@ namespace DockerVm.Provisioning.Orchestrations;
 /// schedule. A delivery that fails is recorded in the result; it never fails the orchestration.</summary>
 internal static partial class CallbackNotification
 {
-    /// <summary>Null when the request asked for no callback.</summary>
-    public static async Task<CallbackDeliveryResult?> NotifyAsync(TaskOrchestrationContext context, CallbackTarget? target, DockerHostEvent hostEvent)
+    /// <summary>Null when the request asked for no callback. <paramref name="timerResolution"/>: the backend's
+    /// (<see cref="WorkflowTimers"/>), so a short backoff is not cut to nothing.</summary>
+    public static async Task<CallbackDeliveryResult?> NotifyAsync(
+        TaskOrchestrationContext context, CallbackTarget? target, DockerHostEvent hostEvent, TimeSpan timerResolution)
     {
         if (target is null)
         {
@@ -22,7 +24,7 @@ internal static partial class CallbackNotification
         context.SetCustomStatus(new WorkflowProgress(ProvisioningStep.SendingCallback));
         var result = await CallbackRetry.RunAsync(
             attempt => SendAttemptAsync(context, target, hostEvent, attempt),
-            delay => context.CreateTimer(delay, CancellationToken.None));
+            delay => WorkflowTimers.DelayAsync(context, delay, timerResolution));
         if (!result.Delivered)
         {
             LogNotDelivered(context.CreateReplaySafeLogger(nameof(CallbackNotification)), context.InstanceId, hostEvent.Type, result.Attempts, result.Error);

@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 
 namespace DockerVm.Provisioning.Orchestrations;
 
-/// <summary>Deletes a Docker host: its resources in reverse creation order (the OS disk goes with the VM), then its
-/// Key Vault secrets (deleted and purged when the vault allows), then calls back <c>deprovisioned</c>.</summary>
+/// <summary>Deletes a Docker host: its resources in three stages (the VM with its OS disk, then its NIC, then NSG,
+/// public IP and VNet at once; <see cref="ResourceCleanup"/>), then its Key Vault secrets (deleted and purged when the
+/// vault allows), then calls back <c>deprovisioned</c>.</summary>
 public sealed partial class DeprovisionDockerVm : TaskOrchestrator<DeprovisionDockerVmInput, DeprovisionDockerVmResult>
 {
     public override async Task<DeprovisionDockerVmResult> RunAsync(TaskOrchestrationContext context, DeprovisionDockerVmInput input)
@@ -50,7 +51,7 @@ public sealed partial class DeprovisionDockerVm : TaskOrchestrator<DeprovisionDo
             ErrorCode = result.ErrorCode,
             ErrorMessage = result.ErrorMessage,
         };
-        result = result with { Callback = await CallbackNotification.NotifyAsync(context, input.Callback, hostEvent) };
+        result = result with { Callback = await CallbackNotification.NotifyAsync(context, input.Callback, hostEvent, settings.TimerResolution) };
         context.SetCustomStatus(new WorkflowProgress(result.Succeeded ? ProvisioningStep.Completed : ProvisioningStep.Failed));
         return result;
     }

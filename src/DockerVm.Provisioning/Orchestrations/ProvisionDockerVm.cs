@@ -13,12 +13,13 @@ using Microsoft.Extensions.Logging;
 namespace DockerVm.Provisioning.Orchestrations;
 
 /// <summary>
-/// Provisions one TLS-secured Docker host: network → certificates (into Key Vault) → VM (started, then polled) →
-/// Docker installer extension (started, then polled) → the in-VM mutual-TLS check read from the extension's instance
-/// view (docs/decisions/0002) → callback. On failure it deletes what it
-/// created, in reverse order, sends the failure callback and returns a failed <see cref="ProvisionDockerVmResult"/>
-/// carrying the ARM error code (see docs/decisions: a failure is a result, counted by the outcome metric).
-/// Only secret identifiers ever pass through here.
+/// Provisions one TLS-secured Docker host: network in two stages (NSG, public IP and VNet at once, then the NIC) →
+/// certificates (into Key Vault) → VM → Docker installer extension → the in-VM mutual-TLS check read from the
+/// extension's instance view (docs/decisions/0002) → callback. Every ARM write is started by one short activity and
+/// waited for on durable timers (<see cref="WorkflowSteps.WaitForOperationAsync"/>): no activity is billed for ARM's
+/// time. On failure it deletes what it created (VM, then NIC, then the rest; <see cref="ResourceCleanup"/>), sends the
+/// failure callback and returns a failed <see cref="ProvisionDockerVmResult"/> carrying the ARM error code (see
+/// docs/decisions: a failure is a result, counted by the outcome metric). Only secret identifiers ever pass through here.
 /// </summary>
 public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, ProvisionDockerVmResult>
 {
@@ -36,7 +37,7 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
             var network = await CreateNetworkAsync(context, run);
 
             run.Enter(ProvisioningStep.IssuingCertificates);
-            var vmId = run.Names.VirtualMachineId(network.ResourceGroupId).ToString();
+            var vmId = run.Names.VirtualMachineId(DockerVmResourceNames.ResourceGroupId(network.SubscriptionId, input.ResourceGroup)).ToString();
             run.Secrets = await context.CallActivityAsync<DockerSecretIdentifiers>(
                 nameof(IssueDockerCertificates),
                 new IssueDockerCertificatesInput(
@@ -50,21 +51,16 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
                     input.ResourceGroup, input.Location, input.Name, input.VmSize, input.Image, input.AdminUsername, input.SshPublicKey, network.NetworkInterfaceId, run.Names.OsDisk, run.Tags),
                 run.Retry);
             run.Created(vm.VmResourceId);
-            await WorkflowSteps.WaitUntilProvisionedAsync(
-                context,
-                () => context.CallActivityAsync<ArmOperationState>(nameof(GetVirtualMachineState), new GetVirtualMachineStateInput(vm.VmResourceId), run.Retry),
-                settings.VmReadyTimeout,
-                settings,
-                timeoutCode: "VmReadyTimeout",
-                failedCode: "VmProvisioningFailed",
-                what: $"VM {vm.VmResourceId}");
+            await WorkflowSteps.WaitUntilSucceededAsync(
+                context, settings, vm.Operation, settings.ExpectedVmDuration, settings.VmReadyTimeout, run.Retry,
+                timeoutCode: "VmReadyTimeout", failedCode: "VmProvisioningFailed", what: $"VM {vm.VmResourceId}");
 
             run.Enter(ProvisioningStep.InstallingDocker);
             var extension = await context.CallActivityAsync<StartDockerInstallationOutput>(
                 nameof(StartDockerInstallation),
                 new StartDockerInstallationInput(vm.VmResourceId, input.Location, input.Installer, input.DockerPort, input.DaemonOptions, run.Secrets, run.Tags, network.PublicIp.Fqdn),
                 run.Retry);
-            var docker = await VerifyDockerAsync(context, run, vm.VmResourceId, extension.ExtensionResourceId, network.PublicIp.Fqdn);
+            var docker = await VerifyDockerAsync(context, run, vm.VmResourceId, extension, network.PublicIp.Fqdn);
 
             return await SucceedAsync(context, run, new ProvisionDockerVmResult
             {
@@ -96,21 +92,21 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
     /// without one it is the extension's own failure.
     /// </summary>
     private static async Task<VerifyDockerEndpointOutput> VerifyDockerAsync(
-        TaskOrchestrationContext context, ProvisioningRun run, string vmResourceId, string installerId, string fqdn)
+        TaskOrchestrationContext context, ProvisioningRun run, string vmResourceId, StartDockerInstallationOutput installer, string fqdn)
     {
         var (input, settings) = (run.Spec, run.Settings);
-        var verifierId = installerId;
-        var state = await WaitForExtensionAsync(context, run, installerId, "ExtensionReadyTimeout", $"Docker installation {installerId}");
+        var verifierId = installer.ExtensionResourceId;
+        var state = await WaitForExtensionAsync(context, run, installer.Operation, "ExtensionReadyTimeout", $"Docker installation {verifierId}");
         if (input.Installer == DockerInstaller.DockerExtension)
         {
-            ThrowIfFailed(state, installerId);
+            ThrowIfFailed(state, verifierId);
             run.Enter(ProvisioningStep.VerifyingDocker);
             var verifier = await context.CallActivityAsync<StartDockerInstallationOutput>(
                 nameof(StartDockerVerification),
                 new StartDockerVerificationInput(vmResourceId, input.Location, fqdn, input.DockerPort, run.Secrets!, run.Tags),
                 run.Retry);
             verifierId = verifier.ExtensionResourceId;
-            state = await WaitForExtensionAsync(context, run, verifierId, "DockerVerificationTimeout", $"Docker check {verifierId}");
+            state = await WaitForExtensionAsync(context, run, verifier.Operation, "DockerVerificationTimeout", $"Docker check {verifierId}");
         }
 
         var read = () => context.CallActivityAsync<VerifyDockerEndpointOutput>(
@@ -141,15 +137,9 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
         throw new WorkflowStepFailedException("VMExtensionProvisioningError", $"{verifierId} failed.");
     }
 
-    private static Task<ArmOperationState> WaitForExtensionAsync(TaskOrchestrationContext context, ProvisioningRun run, string extensionId, string timeoutCode, string what) =>
-        WorkflowSteps.PollUntilAsync(
-            context,
-            () => context.CallActivityAsync<ArmOperationState>(nameof(GetExtensionState), new GetExtensionStateInput(extensionId), run.Retry),
-            s => s.IsTerminal,
-            context.CurrentUtcDateTime + run.Settings.ExtensionReadyTimeout,
-            run.Settings.PollInterval,
-            timeoutCode,
-            what);
+    private static Task<ArmOperationState> WaitForExtensionAsync(TaskOrchestrationContext context, ProvisioningRun run, ArmOperationHandle operation, string timeoutCode, string what) =>
+        WorkflowSteps.WaitForOperationAsync(
+            context, run.Settings, operation, run.Settings.ExpectedExtensionDuration, run.Settings.ExtensionReadyTimeout, run.Retry, timeoutCode, what);
 
     private static void ThrowIfFailed(ArmOperationState state, string extensionId)
     {
@@ -159,38 +149,85 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
         }
     }
 
-    /// <summary>Resource group, NSG, public IP, VNet and NIC; each id is this run's as soon as it exists.</summary>
+    /// <summary>
+    /// The network in two stages: NSG, public IP and VNet do not depend on each other, so their PUTs start together
+    /// and are waited for together (fan-out/fan-in); then the NIC, which names all three. Each id is this run's as soon
+    /// as ARM accepted its PUT, so compensation deletes it even when the wait fails. The target resource group is
+    /// neither read nor created: it exists before the app runs (infra), the app's identity has rights in it only, and a
+    /// missing one fails the first PUT with ARM's own <c>ResourceGroupNotFound</c>.
+    /// </summary>
     private static async Task<CreatedNetwork> CreateNetworkAsync(TaskOrchestrationContext context, ProvisioningRun run)
     {
-        var (input, names, tags, retry) = (run.Spec, run.Names, run.Tags, run.Retry);
-        var group = await context.CallActivityAsync<EnsureResourceGroupOutput>(
-            nameof(EnsureResourceGroup), new EnsureResourceGroupInput(input.ResourceGroup, input.Location, tags), retry);
-        var nsg = await context.CallActivityAsync<CreateNetworkSecurityGroupOutput>(
-            nameof(CreateNetworkSecurityGroup),
-            new CreateNetworkSecurityGroupInput(input.ResourceGroup, input.Location, names.NetworkSecurityGroup, input.AllowedSourceCidrs, input.DockerPort, tags),
-            retry);
-        run.Created(nsg.ResourceId);
-        var ip = await context.CallActivityAsync<CreatePublicIpAddressOutput>(
-            nameof(CreatePublicIpAddress),
-            new CreatePublicIpAddressInput(input.ResourceGroup, input.Location, names.PublicIpAddress, names.DnsLabel, tags),
-            retry);
-        run.Created(ip.ResourceId);
-        var vnet = await context.CallActivityAsync<CreateVirtualNetworkOutput>(
-            nameof(CreateVirtualNetwork), new CreateVirtualNetworkInput(input.ResourceGroup, input.Location, names.VirtualNetwork, tags), retry);
-        run.Created(vnet.ResourceId);
+        var (input, names, tags, retry, settings) = (run.Spec, run.Names, run.Tags, run.Retry, run.Settings);
+        async Task WaitAsync(ArmOperationHandle operation, string what) =>
+            await WorkflowSteps.WaitUntilSucceededAsync(
+                context, settings, operation, settings.ExpectedNetworkDuration, settings.NetworkReadyTimeout, retry,
+                "NetworkReadyTimeout", "NetworkProvisioningFailed", what);
+
+        async Task<CreateNetworkSecurityGroupOutput> NsgAsync()
+        {
+            var nsg = await context.CallActivityAsync<CreateNetworkSecurityGroupOutput>(
+                nameof(CreateNetworkSecurityGroup),
+                new CreateNetworkSecurityGroupInput(input.ResourceGroup, input.Location, names.NetworkSecurityGroup, input.AllowedSourceCidrs, input.DockerPort, tags),
+                retry);
+            run.Created(nsg.ResourceId);
+            await WaitAsync(nsg.Operation, $"NSG {nsg.ResourceId}");
+            return nsg;
+        }
+
+        async Task<(string ResourceId, string IpAddress, string Fqdn)> PublicIpAsync()
+        {
+            var ip = await context.CallActivityAsync<CreatePublicIpAddressOutput>(
+                nameof(CreatePublicIpAddress),
+                new CreatePublicIpAddressInput(input.ResourceGroup, input.Location, names.PublicIpAddress, names.DnsLabel, tags),
+                retry);
+            run.Created(ip.ResourceId);
+
+            // Checked by reading the address itself: the same GET that says Succeeded carries the address and FQDN.
+            var what = $"Public IP {ip.ResourceId}";
+            var ready = await WorkflowSteps.WaitAsync(
+                context,
+                settings,
+                () => context.CallActivityAsync<GetPublicIpAddressOutput>(nameof(GetPublicIpAddress), new GetPublicIpAddressInput(ip.ResourceId), retry),
+                answer => answer.State,
+                settings.ExpectedNetworkDuration,
+                ip.Operation.RetryAfter,
+                context.CurrentUtcDateTime + settings.NetworkReadyTimeout,
+                "NetworkReadyTimeout",
+                what);
+            WorkflowSteps.ThrowIfFailed(ready.State, "NetworkProvisioningFailed", what);
+            return (ip.ResourceId, ready.IpAddress!, ready.Fqdn!);
+        }
+
+        async Task<CreateVirtualNetworkOutput> VnetAsync()
+        {
+            var vnet = await context.CallActivityAsync<CreateVirtualNetworkOutput>(
+                nameof(CreateVirtualNetwork), new CreateVirtualNetworkInput(input.ResourceGroup, input.Location, names.VirtualNetwork, tags), retry);
+            run.Created(vnet.ResourceId);
+            await WaitAsync(vnet.Operation, $"VNet {vnet.ResourceId}");
+            return vnet;
+        }
+
+        var nsgTask = NsgAsync();
+        var ipTask = PublicIpAsync();
+        var vnetTask = VnetAsync();
+        await Task.WhenAll(nsgTask, ipTask, vnetTask);
+        var (nsg, ip, vnet) = (await nsgTask, await ipTask, await vnetTask);
+
         var nic = await context.CallActivityAsync<CreateNetworkInterfaceOutput>(
             nameof(CreateNetworkInterface),
             new CreateNetworkInterfaceInput(input.ResourceGroup, input.Location, names.NetworkInterface, vnet.SubnetId, ip.ResourceId, nsg.ResourceId, tags),
             retry);
         run.Created(nic.ResourceId);
-        return new CreatedNetwork(new ResourceIdentifier(group.ResourceGroupId), ip, nic.ResourceId);
+        await WaitAsync(nic.Operation, $"NIC {nic.ResourceId}");
+        return new CreatedNetwork(new ResourceIdentifier(nic.ResourceId).SubscriptionId!, ip, nic.ResourceId);
     }
 
-    private sealed record CreatedNetwork(ResourceIdentifier ResourceGroupId, CreatePublicIpAddressOutput PublicIp, string NetworkInterfaceId);
+    private sealed record CreatedNetwork(string SubscriptionId, (string ResourceId, string IpAddress, string Fqdn) PublicIp, string NetworkInterfaceId);
 
     private static async Task<ProvisionDockerVmResult> SucceedAsync(TaskOrchestrationContext context, ProvisioningRun run, ProvisionDockerVmResult result)
     {
-        var callback = await CallbackNotification.NotifyAsync(context, run.Spec.Callback, HostEvent(context, run, DockerHostEventType.Provisioned, result));
+        var callback = await CallbackNotification.NotifyAsync(context, run.Spec.Callback, HostEvent(context, run, DockerHostEventType.Provisioned, result), run.Settings.TimerResolution);
         await RecordOutcomeAsync(context, run, errorCode: null);
         context.SetCustomStatus(new WorkflowProgress(ProvisioningStep.Completed));
         var logger = context.CreateReplaySafeLogger<ProvisionDockerVm>();
@@ -234,7 +271,7 @@ public sealed partial class ProvisionDockerVm : TaskOrchestrator<DockerVmSpec, P
             CreatedResourceIds = leftovers,
             Secrets = leftovers.Count > 0 ? run.Secrets : null,
         };
-        var callback = await CallbackNotification.NotifyAsync(context, run.Spec.Callback, HostEvent(context, run, DockerHostEventType.Failed, result));
+        var callback = await CallbackNotification.NotifyAsync(context, run.Spec.Callback, HostEvent(context, run, DockerHostEventType.Failed, result), run.Settings.TimerResolution);
         await RecordOutcomeAsync(context, run, code);
         context.SetCustomStatus(new WorkflowProgress(ProvisioningStep.Failed));
         return result with { Callback = callback };

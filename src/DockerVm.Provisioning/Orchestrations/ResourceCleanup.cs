@@ -1,44 +1,71 @@
+using Azure.Core;
 using DockerVm.Provisioning.Activities.Cleanup;
 using DockerVm.Provisioning.Azure;
 using DockerVm.Provisioning.Configuration;
+using DockerVm.Provisioning.Contracts;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
 namespace DockerVm.Provisioning.Orchestrations;
 
-/// <summary>The deletion both compensation and deprovisioning run: resources in reverse creation order, each one
-/// gone before the next (a NIC cannot go while its VM exists), then the secrets.</summary>
+/// <summary>
+/// The deletion both compensation and deprovisioning run, in the stages ARM's dependencies allow: the VM (its OS disk
+/// goes with it, <c>deleteOption: Delete</c>), then the NIC (attached to the VM, and reserved for it a while after),
+/// then everything else at once (NSG, public IP and VNet depend only on the NIC). Each stage starts its DELETEs and
+/// waits for them on durable timers; then the secrets.
+/// </summary>
 internal static partial class ResourceCleanup
 {
     /// <summary>Longest wait between two deletes of a reserved NIC.</summary>
     private static readonly TimeSpan ReservedRetryMaxInterval = TimeSpan.FromSeconds(30);
 
-    /// <summary>Deletes <paramref name="resourceIds"/> (creation order) in reverse; returns the ids deleted. Throws
-    /// <see cref="TaskFailedException"/> or <see cref="WorkflowStepFailedException"/> on the first one that cannot be deleted.</summary>
+    /// <summary>Deletes <paramref name="resourceIds"/> stage by stage, adding each one to <paramref name="deleted"/> once it
+    /// is gone. Throws <see cref="TaskFailedException"/> or <see cref="WorkflowStepFailedException"/> when a resource cannot
+    /// be deleted, after the rest of its stage finished; later stages are not started.</summary>
     public static async Task<IReadOnlyList<string>> DeleteResourcesAsync(
         TaskOrchestrationContext context, IReadOnlyList<string> resourceIds, WorkflowSettings options, List<string> deleted)
     {
+        ArgumentNullException.ThrowIfNull(resourceIds);
         var retry = WorkflowSteps.TransientRetry(options);
-        foreach (var id in resourceIds.Reverse())
+        foreach (var stage in Stages(resourceIds))
         {
-            var started = await DeleteOnceReservationEndedAsync(context, id, options, retry);
-            if (!started.AlreadyGone)
-            {
-                var deadline = context.CurrentUtcDateTime + options.ResourceDeletionTimeout;
-                await WorkflowSteps.PollUntilAsync(
-                    context,
-                    () => context.CallActivityAsync<GetResourceStateOutput>(nameof(GetResourceState), new GetResourceStateInput(id), retry),
-                    state => !state.Exists,
-                    deadline,
-                    options.PollInterval,
-                    "ResourceDeletionTimeout",
-                    $"Deleting {id}");
-            }
-
-            deleted.Add(id);
+            await Task.WhenAll(stage.Select(id => DeleteAsync(context, id, options, retry, deleted)));
         }
 
         return deleted;
+    }
+
+    /// <summary>VMs first, then NICs, then the rest; each stage in the order given (creation order).</summary>
+    internal static IReadOnlyList<IReadOnlyList<string>> Stages(IReadOnlyList<string> resourceIds)
+    {
+        static int StageOf(string id) => new ResourceIdentifier(id).ResourceType.ToString() switch
+        {
+            var t when t.Equals("Microsoft.Compute/virtualMachines", StringComparison.OrdinalIgnoreCase) => 0,
+            var t when t.Equals("Microsoft.Network/networkInterfaces", StringComparison.OrdinalIgnoreCase) => 1,
+            _ => 2,
+        };
+
+        return [.. resourceIds.GroupBy(StageOf).OrderBy(g => g.Key).Select(g => (IReadOnlyList<string>)[.. g])];
+    }
+
+    private static async Task DeleteAsync(TaskOrchestrationContext context, string id, WorkflowSettings options, TaskOptions retry, List<string> deleted)
+    {
+        var started = await DeleteOnceReservationEndedAsync(context, id, options, retry);
+        if (!started.AlreadyGone)
+        {
+            await WorkflowSteps.WaitUntilSucceededAsync(
+                context,
+                options,
+                started.Operation ?? ArmOperationHandle.ByResource(id, isDelete: true),
+                options.ExpectedDeletionDuration,
+                options.ResourceDeletionTimeout,
+                retry,
+                "ResourceDeletionTimeout",
+                "ResourceDeletionFailed",
+                $"Deleting {id}");
+        }
+
+        deleted.Add(id);
     }
 
     /// <summary>
@@ -56,7 +83,7 @@ internal static partial class ResourceCleanup
             (AzureErrors.NicReservationPeriod + ReservedRetryMaxInterval).Ticks, options.ResourceDeletionTimeout.Ticks));
         var interval = options.PollInterval < ReservedRetryMaxInterval ? options.PollInterval : ReservedRetryMaxInterval;
 
-        // Bounded by the deadline (at most one call per PollInterval until then), as PollUntilAsync is.
+        // Bounded by the deadline (at most one call per PollInterval until then), as WorkflowSteps.WaitAsync is.
         var maxAttempts = (int)Math.Min(int.MaxValue, Math.Ceiling((deadline - first) / options.PollInterval) + 1);
         for (var attempt = 1; ; attempt++)
         {
@@ -74,7 +101,7 @@ internal static partial class ResourceCleanup
 
             var logger = context.CreateReplaySafeLogger(nameof(ResourceCleanup));
             LogNicReserved(logger, context.InstanceId, id, next);
-            await context.CreateTimer(next, CancellationToken.None);
+            await WorkflowTimers.DelayAsync(context, interval, options.TimerResolution);
             interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, ReservedRetryMaxInterval.Ticks));
         }
     }

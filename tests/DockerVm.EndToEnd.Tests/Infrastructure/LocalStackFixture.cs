@@ -67,6 +67,7 @@ public sealed class LocalStackFixture : IAsyncLifetime
                 Delete = TimeSpan.FromMilliseconds(300),
             },
         });
+        await CreateResourceGroupAsync(Emulator, ResourceGroup);
         Callbacks = await CallbackReceiver.StartAsync(0, SigningSecret);
         Host = await StartHostAsync(HostEnvironment(TaskHubName, RequestQueueName), "host.log");
         Api = new HttpClient { BaseAddress = new Uri(Host.BaseAddress, "api/"), Timeout = TimeSpan.FromSeconds(30) };
@@ -122,6 +123,30 @@ public sealed class LocalStackFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Creates the target group as infra does in Azure, with a token from the emulator's tool endpoint: the
+    /// app's identity has rights in that group only and never creates groups.</summary>
+    private static async Task CreateResourceGroupAsync(AzureEmulator emulator, string name)
+    {
+        using var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+                certificate is not null && certificate.RawData.AsSpan().SequenceEqual(emulator.Certificate.RawData),
+        };
+        using var arm = new HttpClient(handler) { BaseAddress = emulator.ArmEndpoint };
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Get, $"_emulator/token?resource={Uri.EscapeDataString(emulator.ArmAudience)}");
+        tokenRequest.Headers.Add("X-IDENTITY-HEADER", emulator.IdentityHeader);
+        using var tokenResponse = await arm.SendAsync(tokenRequest);
+        tokenResponse.EnsureSuccessStatusCode();
+        var token = JsonNode.Parse(await tokenResponse.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>();
+        using var put = new HttpRequestMessage(HttpMethod.Put, $"subscriptions/{emulator.SubscriptionId}/resourcegroups/{name}?api-version=2022-09-01")
+        {
+            Content = new StringContent("""{"location":"westeurope"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        put.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var created = await arm.SendAsync(put);
+        created.EnsureSuccessStatusCode();
+    }
+
     /// <summary>The settings a developer's local.settings.json would hold, pointing at this stack.</summary>
     public Dictionary<string, string> HostEnvironment(string taskHubName, string requestQueueName)
     {
@@ -132,6 +157,12 @@ public sealed class LocalStackFixture : IAsyncLifetime
             ["Azure__Cloud"] = "AzureCloud",
             ["Provisioning__RequestQueueName"] = requestQueueName,
             ["Provisioning__PollInterval"] = "00:00:00.500",
+
+            // The emulator's durations below: the first check of each operation when it is done.
+            ["Provisioning__ExpectedNetworkDuration"] = "00:00:00",
+            ["Provisioning__ExpectedVmDuration"] = "00:00:02",
+            ["Provisioning__ExpectedExtensionDuration"] = "00:00:01",
+            ["Provisioning__ExpectedDeletionDuration"] = "00:00:00.300",
             ["Provisioning__TransientRetryFirstInterval"] = "00:00:00.200",
             ["Provisioning__TransientRetryMaxInterval"] = "00:00:01",
             ["Callbacks__SigningKeys__default"] = SigningSecret,

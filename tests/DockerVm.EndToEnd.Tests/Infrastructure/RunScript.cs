@@ -85,6 +85,9 @@ public sealed class RunScript : IAsyncLifetime
         start.Environment["DOCKERVM_LOCAL_DIR"] = StateDirectory;
         start.Environment["DOCKERVM_BIN_DIR"] = AppContext.BaseDirectory;
 
+        // The suite's requests name this group; run.sh creates it in its emulator, as infra does in Azure.
+        start.Environment["DOCKERVM_LOCAL_RESOURCE_GROUPS"] = LocalStackFixture.ResourceGroup;
+
         // The checked-in settings, never a developer's local.settings.json; the two signing secrets are this test's own.
         start.Environment["DOCKERVM_LOCAL_SETTINGS"] = Path.Combine(RepositoryPaths.Root, "local.settings.sample.json");
         start.Environment["Callbacks__SigningKeys__default"] = CallbackSigningKey;

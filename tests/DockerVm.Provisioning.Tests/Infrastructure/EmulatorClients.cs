@@ -1,4 +1,7 @@
+using Azure;
+using Azure.Core;
 using Azure.ResourceManager;
+using Azure.ResourceManager.Resources;
 using Azure.Security.KeyVault.Secrets;
 using DockerVm.Emulator.Hosting;
 using DockerVm.Provisioning.Azure;
@@ -24,6 +27,15 @@ internal static class EmulatorClients
         var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging();
         services.AddDockerVmProvisioning();
         return services.BuildServiceProvider();
+    }
+
+    /// <summary>Creates <paramref name="resourceGroup"/> (idempotent), as infra does before the app runs: the workflow
+    /// itself neither reads nor creates groups.</summary>
+    public static async Task CreateResourceGroupAsync(ArmClient arm, string subscriptionId, string resourceGroup, string location = "westeurope")
+    {
+        ArgumentNullException.ThrowIfNull(arm);
+        await arm.GetSubscriptionResource(SubscriptionResource.CreateResourceIdentifier(subscriptionId)).GetResourceGroups()
+            .CreateOrUpdateAsync(WaitUntil.Completed, resourceGroup, new ResourceGroupData(new AzureLocation(location)));
     }
 
     public static ArmClient Arm(AzureEmulator emulator) => Services(emulator).GetRequiredService<ArmClient>();

@@ -5,6 +5,7 @@ using DockerVm.Provisioning.Activities.Cleanup;
 using DockerVm.Provisioning.Activities.Compute;
 using DockerVm.Provisioning.Activities.Docker;
 using DockerVm.Provisioning.Activities.Network;
+using DockerVm.Provisioning.Activities.Operations;
 using DockerVm.Provisioning.Activities.Telemetry;
 using DockerVm.Provisioning.Certificates;
 using DockerVm.Provisioning.Contracts;
@@ -25,6 +26,7 @@ internal sealed class FakeAzure
 
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Exception>> faults = new();
     private readonly object gate = new();
+    private readonly ConcurrentDictionary<string, string> fqdns = new(StringComparer.Ordinal);
 
     public IDockerTlsCertificateAuthority? Authority { get; init; }
 
@@ -63,6 +65,12 @@ internal sealed class FakeAzure
     /// <summary>How many NIC deletes Azure refuses with NicReservedForAnotherVm (the NIC is still reserved for its deleted VM).</summary>
     public int NicReservedAnswers { get; set; }
 
+    /// <summary>Checks of the VM's creation so far.</summary>
+    public int VmChecks { get; private set; }
+
+    /// <summary>Checks of an extension's operation so far.</summary>
+    public int ExtensionChecks { get; private set; }
+
     /// <summary>When true, VM polls say <c>Creating</c> forever.</summary>
     public bool VmNeverReady { get; set; }
 
@@ -85,36 +93,43 @@ internal sealed class FakeAzure
 
     public void Register(DurableTaskRegistry registry)
     {
-        Add<EnsureResourceGroupInput, EnsureResourceGroupOutput>(registry, nameof(EnsureResourceGroup), input =>
-            new EnsureResourceGroupOutput(Rg(input.ResourceGroup), Created: true));
         Add<CreateNetworkSecurityGroupInput, CreateNetworkSecurityGroupOutput>(registry, nameof(CreateNetworkSecurityGroup), input =>
-            new CreateNetworkSecurityGroupOutput(Put($"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/networkSecurityGroups/{input.Name}")));
+        {
+            var id = Put($"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/networkSecurityGroups/{input.Name}");
+            return new CreateNetworkSecurityGroupOutput(id, Started(id));
+        });
         Add<CreatePublicIpAddressInput, CreatePublicIpAddressOutput>(registry, nameof(CreatePublicIpAddress), input =>
-            new CreatePublicIpAddressOutput(
-                Put($"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/publicIPAddresses/{input.Name}"),
-                "127.0.1.10",
-                $"{input.DnsLabel}.{input.Location}.cloudapp.azure.com"));
+        {
+            var id = Put($"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/publicIPAddresses/{input.Name}");
+            fqdns[id] = $"{input.DnsLabel}.{input.Location}.cloudapp.azure.com";
+            return new CreatePublicIpAddressOutput(id, Started(id));
+        });
+        Add<GetPublicIpAddressInput, GetPublicIpAddressOutput>(registry, nameof(GetPublicIpAddress), input =>
+            new GetPublicIpAddressOutput(new ArmOperationState("Succeeded", null, null), "127.0.1.10", fqdns[input.ResourceId]));
         Add<CreateVirtualNetworkInput, CreateVirtualNetworkOutput>(registry, nameof(CreateVirtualNetwork), input =>
         {
             var id = Put($"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/virtualNetworks/{input.Name}");
-            return new CreateVirtualNetworkOutput(id, id + "/subnets/default");
+            return new CreateVirtualNetworkOutput(id, id + "/subnets/default", Started(id));
         });
         Add<CreateNetworkInterfaceInput, CreateNetworkInterfaceOutput>(registry, nameof(CreateNetworkInterface), input =>
-            new CreateNetworkInterfaceOutput(Put($"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/networkInterfaces/{input.Name}")));
+        {
+            var id = Put($"{Rg(input.ResourceGroup)}/providers/Microsoft.Network/networkInterfaces/{input.Name}");
+            return new CreateNetworkInterfaceOutput(id, Started(id));
+        });
         Add<IssueDockerCertificatesInput, DockerSecretIdentifiers>(registry, nameof(IssueDockerCertificates), IssueCertificates);
         Add<StartVirtualMachineCreationInput, StartVirtualMachineCreationOutput>(registry, nameof(StartVirtualMachineCreation), input =>
-            new StartVirtualMachineCreationOutput(Put($"{Rg(input.ResourceGroup)}/providers/Microsoft.Compute/virtualMachines/{input.Name}")));
-        Add<GetVirtualMachineStateInput, ArmOperationState>(registry, nameof(GetVirtualMachineState), _ =>
-            VmNeverReady ? new ArmOperationState("Creating", null, null)
-            : VmStates.TryDequeue(out var state) ? state : new ArmOperationState("Succeeded", null, null));
+        {
+            var id = Put($"{Rg(input.ResourceGroup)}/providers/Microsoft.Compute/virtualMachines/{input.Name}");
+            return new StartVirtualMachineCreationOutput(id, Started(id));
+        });
+        Add<ArmOperationHandle, ArmOperationState>(registry, nameof(GetArmOperationStatus), CheckOperation);
         Add<StartDockerInstallationInput, StartDockerInstallationOutput>(registry, nameof(StartDockerInstallation), StartInstallation);
-        Add<GetExtensionStateInput, ArmOperationState>(registry, nameof(GetExtensionState), _ =>
-            ExtensionStates.TryDequeue(out var state) ? state : new ArmOperationState("Succeeded", null, null));
         Add<StartDockerVerificationInput, StartDockerInstallationOutput>(registry, nameof(StartDockerVerification), input =>
         {
             // Like the real step: the client pair must be readable from the vault by identifier.
             _ = ReadSecret(input.Secrets.ClientKey);
-            return new StartDockerInstallationOutput(input.VmResourceId + "/extensions/docker-verify");
+            var id = input.VmResourceId + "/extensions/docker-verify";
+            return new StartDockerInstallationOutput(id, Started(id));
         });
         Add<VerifyDockerEndpointInput, VerifyDockerEndpointOutput>(registry, nameof(VerifyDockerEndpoint), _ => new VerifyDockerEndpointOutput("27.5.1", "1.47"));
         Add<SendCallbackInput, CallbackAttemptResult>(registry, nameof(SendCallback), input =>
@@ -138,14 +153,9 @@ internal sealed class FakeAzure
                 }
 
                 Deleted.Add(input.ResourceId);
-                return new DeleteResourceOutput(AlreadyGone: !Resources.Remove(input.ResourceId));
-            }
-        });
-        Add<GetResourceStateInput, GetResourceStateOutput>(registry, nameof(GetResourceState), input =>
-        {
-            lock (gate)
-            {
-                return new GetResourceStateOutput(Resources.Contains(input.ResourceId), null);
+                return Resources.Remove(input.ResourceId)
+                    ? new DeleteResourceOutput(AlreadyGone: false, Operation: Started(input.ResourceId) with { IsDelete = true })
+                    : new DeleteResourceOutput(AlreadyGone: true);
             }
         });
         Add<DeleteDockerSecretsInput, DeleteDockerSecretsOutput>(registry, nameof(DeleteDockerSecrets), input =>
@@ -170,6 +180,38 @@ internal sealed class FakeAzure
     }
 
     private static string Rg(string resourceGroup) => $"/subscriptions/{SubscriptionId}/resourceGroups/{resourceGroup}";
+
+    /// <summary>What a real start activity returns: an operation to follow, as ARM's 201/202 describes it.</summary>
+    private static ArmOperationHandle Started(string resourceId) =>
+        new(resourceId, $"https://fake-arm.example/operations/{Guid.NewGuid():N}", null, null, Done: false);
+
+    /// <summary>The VM's checks answer <see cref="VmStates"/>, the extensions' <see cref="ExtensionStates"/>; deletions
+    /// are done once the resource is gone (the fake deletes at once), everything else at the first check.</summary>
+    private ArmOperationState CheckOperation(ArmOperationHandle operation)
+    {
+        if (operation.IsDelete)
+        {
+            lock (gate)
+            {
+                return new ArmOperationState(Resources.Contains(operation.ResourceId) ? "Deleting" : "Succeeded", null, null);
+            }
+        }
+
+        if (operation.ResourceId.Contains("/extensions/", StringComparison.OrdinalIgnoreCase))
+        {
+            ExtensionChecks++;
+            return ExtensionStates.TryDequeue(out var state) ? state : new ArmOperationState("Succeeded", null, null);
+        }
+
+        if (operation.ResourceId.Contains("/virtualMachines/", StringComparison.OrdinalIgnoreCase))
+        {
+            VmChecks++;
+            return VmNeverReady ? new ArmOperationState("Creating", null, null)
+                : VmStates.TryDequeue(out var state) ? state : new ArmOperationState("Succeeded", null, null);
+        }
+
+        return new ArmOperationState("Succeeded", null, null);
+    }
 
     private string Put(string id)
     {
@@ -218,7 +260,8 @@ internal sealed class FakeAzure
             ? DockerInstallMaterial.DockerExtensionProtectedSettings(ca, cert, key)
             : DockerInstallMaterial.CustomScriptProtectedSettings(DockerInstallMaterial.BuildInstallScript(ca, cert, key, input.DockerPort, input.DaemonOptions));
         ProtectedSettings.Enqueue(settings.ToString());
-        return new StartDockerInstallationOutput($"{input.VmResourceId}/extensions/{DockerVmResourceNames.DockerExtension}");
+        var id = $"{input.VmResourceId}/extensions/{DockerVmResourceNames.DockerExtension}";
+        return new StartDockerInstallationOutput(id, Started(id));
     }
 }
 

@@ -42,6 +42,14 @@ internal sealed class WorkflowTestHost : IAsyncDisposable
     public static ProvisioningOptions FastOptions() => new()
     {
         PollInterval = TimeSpan.FromMilliseconds(50),
+
+        // The in-memory backend's timers are exact, and the fakes finish at the first check.
+        TimerResolution = TimeSpan.Zero,
+        ExpectedNetworkDuration = TimeSpan.Zero,
+        ExpectedVmDuration = TimeSpan.Zero,
+        ExpectedExtensionDuration = TimeSpan.Zero,
+        ExpectedDeletionDuration = TimeSpan.Zero,
+        NetworkReadyTimeout = TimeSpan.FromSeconds(30),
         VmReadyTimeout = TimeSpan.FromSeconds(30),
         ExtensionReadyTimeout = TimeSpan.FromSeconds(30),
         ResourceDeletionTimeout = TimeSpan.FromSeconds(30),

@@ -11,7 +11,7 @@ public sealed class DeprovisionDockerVmTests
     private static FakeAzure NewFake() => FakeAzure.WithRealCertificateAuthority();
 
     [Fact]
-    public async Task Deprovision_AfterSuccess_DeletesResourcesInReverseThenSecretsAndCallsBack()
+    public async Task Deprovision_AfterSuccess_DeletesVmThenNicThenTheRestThenSecretsAndCallsBack()
     {
         var fake = NewFake();
         await using var host = await WorkflowTestHost.StartAsync(fake);
@@ -24,7 +24,7 @@ public sealed class DeprovisionDockerVmTests
         Assert.Equal(provisioned.InstanceId + "-deprovision", accepted.DeprovisionInstanceId);
         var result = (await host.WaitAsync(accepted.DeprovisionInstanceId)).ReadOutputAs<DeprovisionDockerVmResult>()!;
         Assert.True(result.Succeeded, result.ErrorMessage);
-        Assert.Equal(Enumerable.Reverse(created), fake.Deleted);
+        DeletionOrder.AssertStaged(created, fake.Deleted);
         Assert.Empty(fake.Resources);
         Assert.Empty(fake.Secrets);
         Assert.Equal(5, result.DeletedSecretNames.Count);
@@ -54,7 +54,7 @@ public sealed class DeprovisionDockerVmTests
 
         Assert.True(result.Succeeded, $"{result.ErrorCode}: {result.ErrorMessage}");
         Assert.Equal(0, fake.NicReservedAnswers);
-        Assert.Equal(Enumerable.Reverse(created), fake.Deleted);
+        DeletionOrder.AssertStaged(created, fake.Deleted);
         Assert.Empty(fake.Resources);
         Assert.Equal(created.Count + 3, fake.CallCount(nameof(DockerVm.Provisioning.Activities.Cleanup.DeleteResource)));
     }

@@ -223,12 +223,113 @@ public sealed class EmulatorWorkflowTests(EmulatorFixture fixture, ITestOutputHe
         Assert.False(string.IsNullOrEmpty(result.DockerVersion));
     }
 
+    /// <summary>
+    /// Issue 13, items 2 and 3: every write starts with one short activity and is checked once it can be done. With the
+    /// expected durations met (and ARM's Retry-After of 1 s waited), each operation costs one read: NSG, VNet, NIC, VM
+    /// and extension one status GET each (Azure-AsyncOperation), the public IP one GET of itself (address and FQDN come
+    /// with it), the in-VM check one GET of the extension. Before: an immediate poll after every PUT, then one per
+    /// Retry-After inside the network activities (38 reads with Azure-like durations).
+    /// </summary>
+    [Fact]
+    public async Task Provision_AgainstEmulatorExpectedDurationsMet_SixWritesAndOneReadPerOperation()
+    {
+        var emulator = fixture.Emulator;
+        Reset(emulator);
+        emulator.Control.Durations.Network = TimeSpan.FromMilliseconds(300);
+        emulator.Control.Durations.VirtualMachine = TimeSpan.FromMilliseconds(600);
+        emulator.Control.Durations.Extension = TimeSpan.FromMilliseconds(300);
+        await using var host = await StartHostAsync(emulator, new() { ["Provisioning:ExpectedNetworkDuration"] = "00:00:00.300" });
+        emulator.Control.ClearRequestLog();
+
+        var result = await ProvisionAsync(host, "emuhost10");
+
+        Assert.True(result.Succeeded, $"{result.ErrorCode}: {result.ErrorMessage} at {result.FailedStep}");
+        var arm = emulator.Control.RequestLog.Where(r => r.Path.StartsWith("/subscriptions/", StringComparison.OrdinalIgnoreCase)).ToList();
+        foreach (var request in arm)
+        {
+            output.WriteLine($"{request.Time:HH:mm:ss.fff} {request.Method} {request.Status} {request.Path}");
+        }
+
+        Assert.Equal(6, arm.Count(r => r.Method == "PUT"));
+        Assert.Equal(3, arm.Count(r => r.Method == "GET" && r.Operation == "GET Microsoft.Network/locations/operations"));
+        Assert.Equal(1, arm.Count(r => r.Method == "GET" && r.Operation == "GET Microsoft.Network/publicIPAddresses"));
+        Assert.Equal(1, arm.Count(r => r.Method == "GET" && r.Operation == "GET Microsoft.Compute/virtualMachines/extensions"));
+
+        // VM and extension one status GET each; the extension a second one only when the emulator was still starting
+        // the daemon and running the in-VM check at the first.
+        Assert.InRange(arm.Count(r => r.Method == "GET" && r.Operation == "GET Microsoft.Compute/locations/operations"), 2, 3);
+        Assert.InRange(arm.Count(r => r.Method == "GET"), 7, 8);
+        Assert.DoesNotContain(arm, r => r.Path.EndsWith("/resourceGroups/" + TargetResourceGroup, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The app's identity has rights in the target group only and never creates groups (README, "What the
+    /// app's identity may do"): a missing group is ARM's own error at the first PUT, nothing is read or created.</summary>
+    [Fact]
+    public async Task Provision_TargetResourceGroupMissing_FailsWithResourceGroupNotFoundAndNeverCreatesIt()
+    {
+        var emulator = fixture.Emulator;
+        Reset(emulator);
+        await using var host = await StartHostAsync(emulator);
+        emulator.Control.ClearRequestLog();
+        var service = host.Services.GetRequiredService<DockerVmService>();
+        var request = DockerVmServiceTests.Request("emuhost12") with { ResourceGroup = "rg-absent" };
+
+        var accepted = Assert.IsType<SubmitAccepted>(await service.SubmitAsync(host.Client, request, null, CancellationToken.None));
+        var result = (await WaitAsync(host.Client, accepted.InstanceId)).ReadOutputAs<ProvisionDockerVmResult>()!;
+
+        Assert.False(result.Succeeded);
+        Assert.Equal("ResourceGroupNotFound", result.ErrorCode);
+        Assert.Equal(ProvisioningStep.CreatingNetwork, result.FailedStep);
+        Assert.Empty(result.CreatedResourceIds);
+        Assert.DoesNotContain(emulator.Control.RequestLog, r => r.Path.EndsWith("/resourceGroups/rg-absent", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(emulator.Control.RequestLog, r => r.Method == "PUT" && r.Status < 300);
+    }
+
+    /// <summary>Issue 13, item 5: the VM first, then its NIC (which waits out the reservation), then NSG, public IP and
+    /// VNet together: all three DELETEs are sent before any of their operations is checked.</summary>
+    [Fact]
+    public async Task Deprovision_AgainstEmulator_DeletesVmThenNicThenNsgIpAndVnetTogether()
+    {
+        var emulator = fixture.Emulator;
+        Reset(emulator);
+        emulator.Control.Durations.Delete = TimeSpan.FromMilliseconds(300);
+        await using var host = await StartHostAsync(emulator, new() { ["Provisioning:ExpectedDeletionDuration"] = "00:00:00.300" });
+        var service = host.Services.GetRequiredService<DockerVmService>();
+        var accepted = Assert.IsType<SubmitAccepted>(await service.SubmitAsync(host.Client, DockerVmServiceTests.Request("emuhost11"), null, CancellationToken.None));
+        var result = (await WaitAsync(host.Client, accepted.InstanceId)).ReadOutputAs<ProvisionDockerVmResult>()!;
+        Assert.True(result.Succeeded, $"{result.ErrorCode}: {result.ErrorMessage}");
+        emulator.Control.ClearRequestLog();
+
+        var deprovision = Assert.IsType<DeprovisionAccepted>(await service.DeprovisionAsync(host.Client, accepted.InstanceId, CancellationToken.None));
+        var removal = (await WaitAsync(host.Client, deprovision.DeprovisionInstanceId)).ReadOutputAs<DeprovisionDockerVmResult>()!;
+
+        Assert.True(removal.Succeeded, $"{removal.ErrorCode}: {removal.ErrorMessage}");
+        await AssertGoneAsync(host, result.CreatedResourceIds);
+        var log = emulator.Control.RequestLog.ToList();
+        int Index(Func<RequestLogEntry, bool> match) => log.FindIndex(r => match(r));
+        int LastIndex(Func<RequestLogEntry, bool> match) => log.FindLastIndex(r => match(r));
+        bool Deletes(RequestLogEntry r, string type) => r.Method == "DELETE" && r.Path.Contains($"/{type}/", StringComparison.OrdinalIgnoreCase);
+        var vm = Index(r => Deletes(r, "virtualMachines"));
+        var nic = LastIndex(r => Deletes(r, "networkInterfaces"));
+        var rest = LastStage.Select(t => Index(r => Deletes(r, t))).ToList();
+        Assert.Equal(0, vm);
+        Assert.True(nic > vm, "the NIC went after the VM");
+        Assert.All(rest, i => Assert.True(i > nic, "NSG, public IP and VNet went after the NIC"));
+        Assert.DoesNotContain(log.Skip(rest.Min()).Take(rest.Max() - rest.Min()), r => r.Method == "GET" && r.Path.Contains("/operations/", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private const string TargetResourceGroup = "rg-docker";
+
+    private static readonly string[] LastStage = ["networkSecurityGroups", "publicIPAddresses", "virtualNetworks"];
+
     /// <summary>Tests share one emulator: each starts from no faults, instant operations and a short NIC reservation.</summary>
     private static void Reset(AzureEmulator emulator)
     {
         emulator.Control.ClearFaults();
         emulator.Control.Durations.VirtualMachine = TimeSpan.Zero;
         emulator.Control.Durations.Extension = TimeSpan.Zero;
+        emulator.Control.Durations.Network = TimeSpan.Zero;
+        emulator.Control.Durations.Delete = TimeSpan.Zero;
         emulator.Control.NicReservation = EmulatorFixture.NicReservation;
     }
 
@@ -247,6 +348,13 @@ public sealed class EmulatorWorkflowTests(EmulatorFixture fixture, ITestOutputHe
             ["Provisioning:VmReadyTimeout"] = "00:00:30",
             ["Provisioning:ExtensionReadyTimeout"] = "00:00:30",
 
+            // The in-memory backend's timers are exact; the first checks come when the emulator's operations are done.
+            ["Provisioning:TimerResolution"] = "00:00:00",
+            ["Provisioning:ExpectedNetworkDuration"] = "00:00:00",
+            ["Provisioning:ExpectedVmDuration"] = "00:00:00.600",
+            ["Provisioning:ExpectedExtensionDuration"] = "00:00:00.300",
+            ["Provisioning:ExpectedDeletionDuration"] = "00:00:00",
+
             // Validated on start like in a host; the records themselves stay in memory here.
             ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
         };
@@ -256,7 +364,7 @@ public sealed class EmulatorWorkflowTests(EmulatorFixture fixture, ITestOutputHe
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        return await DurableTaskTestHost.StartAsync(
+        var host = await DurableTaskTestHost.StartAsync(
             registry => registry.AddDockerVmWorkflow(),
             new DurableTaskTestHostOptions
             {
@@ -268,6 +376,10 @@ public sealed class EmulatorWorkflowTests(EmulatorFixture fixture, ITestOutputHe
                     services.AddDockerVmProvisioning();
                 },
             });
+
+        // The target group exists before the app runs (infra creates it); the workflow neither reads nor creates it.
+        await EmulatorClients.CreateResourceGroupAsync(host.Services.GetRequiredService<ArmClient>(), emulator.SubscriptionId, TargetResourceGroup);
+        return host;
     }
 
     /// <summary>Submits a request for <paramref name="name"/> through the application layer and waits for the result.</summary>

@@ -5,6 +5,7 @@ using DockerVm.Provisioning.Activities.Cleanup;
 using DockerVm.Provisioning.Activities.Compute;
 using DockerVm.Provisioning.Activities.Docker;
 using DockerVm.Provisioning.Activities.Network;
+using DockerVm.Provisioning.Activities.Operations;
 using DockerVm.Provisioning.Activities.Telemetry;
 using DockerVm.Provisioning.Configuration;
 using DockerVm.Provisioning.Contracts;
@@ -38,17 +39,26 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
         Assert.Equal("127.0.1.10", result.PublicIpAddress);
         Assert.Equal("27.5.1", result.DockerVersion);
         Assert.EndsWith("/providers/Microsoft.Compute/virtualMachines/dockerhost1", result.VmResourceId, StringComparison.Ordinal);
-        Assert.Equal(fake.Created, result.CreatedResourceIds);
+        Assert.Equal(fake.Created.Order(StringComparer.Ordinal), result.CreatedResourceIds.Order(StringComparer.Ordinal));
         Assert.StartsWith(FakeAzure.VaultUri + "/secrets/", result.Secrets!.ClientKey.ToString(), StringComparison.Ordinal);
+        // The network in two stages: the three independent PUTs together, their checks together, then the NIC.
+        var calls = fake.Calls.ToList();
+        Assert.Equal(
+            [nameof(CreateNetworkSecurityGroup), nameof(CreatePublicIpAddress), nameof(CreateVirtualNetwork)],
+            calls.Take(3).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            [nameof(GetArmOperationStatus), nameof(GetArmOperationStatus), nameof(GetPublicIpAddress)],
+            calls.Skip(3).Take(3).Order(StringComparer.Ordinal));
         Assert.Equal(
             [
-                nameof(EnsureResourceGroup), nameof(CreateNetworkSecurityGroup), nameof(CreatePublicIpAddress), nameof(CreateVirtualNetwork),
-                nameof(CreateNetworkInterface), nameof(IssueDockerCertificates), nameof(StartVirtualMachineCreation),
-                nameof(GetVirtualMachineState), nameof(GetVirtualMachineState), nameof(GetVirtualMachineState),
-                nameof(StartDockerInstallation), nameof(GetExtensionState), nameof(GetExtensionState),
+                nameof(CreateNetworkInterface), nameof(GetArmOperationStatus), nameof(IssueDockerCertificates), nameof(StartVirtualMachineCreation),
+                nameof(GetArmOperationStatus), nameof(GetArmOperationStatus), nameof(GetArmOperationStatus),
+                nameof(StartDockerInstallation), nameof(GetArmOperationStatus), nameof(GetArmOperationStatus),
                 nameof(VerifyDockerEndpoint), nameof(SendCallback), nameof(RecordProvisioningOutcome),
             ],
-            fake.Calls);
+            calls.Skip(6));
+        Assert.Equal(3, fake.VmChecks);
+        Assert.Equal(2, fake.ExtensionChecks);
         var callback = Assert.Single(fake.Callbacks);
         Assert.Equal(DockerHostEventType.Provisioned, callback.Event.Type);
         Assert.Equal(metadata.InstanceId, callback.Event.InstanceId);
@@ -61,7 +71,7 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Run_VmProvisioningFails_DeletesExactlyWhatItCreatedInReverseAndCallsBackFailure()
+    public async Task Run_VmProvisioningFails_DeletesExactlyWhatItCreatedVmThenNicThenTheRestAndCallsBackFailure()
     {
         var fake = NewFake();
         fake.VmStates.Enqueue(new ArmOperationState("Creating", null, null));
@@ -75,7 +85,7 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
         Assert.Equal("AllocationFailed", result.ErrorCode);
         Assert.Equal(ProvisioningStep.CreatingVirtualMachine, result.FailedStep);
         Assert.Equal(5, fake.Created.Count);
-        Assert.Equal(Enumerable.Reverse(fake.Created), fake.Deleted);
+        DeletionOrder.AssertStaged(fake.Created, fake.Deleted);
         Assert.Empty(fake.Resources);
         Assert.Empty(fake.Secrets);
         Assert.Empty(result.CreatedResourceIds);
@@ -100,7 +110,7 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
         Assert.Equal("VMExtensionProvisioningError", result.ErrorCode);
         Assert.Equal("apt-get exited with 100", result.ErrorMessage);
         Assert.Equal(ProvisioningStep.InstallingDocker, result.FailedStep);
-        Assert.Equal(Enumerable.Reverse(fake.Created), fake.Deleted);
+        DeletionOrder.AssertStaged(fake.Created, fake.Deleted);
         Assert.Empty(fake.Secrets);
         Assert.Equal(DockerHostEventType.Failed, Assert.Single(fake.Callbacks).Event.Type);
     }
@@ -119,8 +129,8 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
         Assert.False(result.Succeeded);
         Assert.Equal("VmReadyTimeout", result.ErrorCode);
         Assert.Equal(ProvisioningStep.CreatingVirtualMachine, result.FailedStep);
-        Assert.InRange(fake.CallCount(nameof(GetVirtualMachineState)), 2, 14);
-        Assert.Equal(Enumerable.Reverse(fake.Created), fake.Deleted);
+        Assert.InRange(fake.VmChecks, 2, 14);
+        DeletionOrder.AssertStaged(fake.Created, fake.Deleted);
         Assert.DoesNotContain(nameof(StartDockerInstallation), fake.Calls);
     }
 
@@ -169,7 +179,7 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
         Assert.Equal(ProvisioningStep.CreatingVirtualMachine, result.FailedStep);
         Assert.Equal(1, fake.CallCount(nameof(StartVirtualMachineCreation)));
         Assert.Equal(4, fake.Created.Count);
-        Assert.Equal(Enumerable.Reverse(fake.Created), fake.Deleted);
+        DeletionOrder.AssertStaged(fake.Created, fake.Deleted);
         Assert.Empty(fake.Secrets);
         Assert.Equal("QuotaExceeded", Assert.Single(fake.Callbacks).Event.ErrorCode);
     }
@@ -185,7 +195,11 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
 
         Assert.Equal("AuthorizationFailed", result.ErrorCode);
         Assert.Equal(ProvisioningStep.CreatingNetwork, result.FailedStep);
-        Assert.Empty(fake.Deleted);
+
+        // The public IP and the VNet were started beside the NSG: both are deleted again, the vault is not touched.
+        Assert.Equal(2, fake.Created.Count);
+        Assert.Equal(fake.Created.Order(StringComparer.Ordinal), fake.Deleted.Order(StringComparer.Ordinal));
+        Assert.Empty(result.CreatedResourceIds);
         Assert.DoesNotContain(nameof(DeleteDockerSecrets), fake.Calls);
     }
 
@@ -291,7 +305,7 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
         Assert.False(result.Succeeded);
         Assert.Equal("DockerClientCertificateNotRequired", result.ErrorCode);
         Assert.Equal(ProvisioningStep.VerifyingDocker, result.FailedStep);
-        Assert.Equal(Enumerable.Reverse(fake.Created), fake.Deleted);
+        DeletionOrder.AssertStaged(fake.Created, fake.Deleted);
     }
 
     [Fact]
@@ -305,8 +319,10 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
         Assert.True(result.Succeeded, result.ErrorMessage);
         var calls = fake.Calls.ToList();
         var verification = calls.IndexOf(nameof(StartDockerVerification));
-        Assert.True(verification > calls.IndexOf(nameof(GetExtensionState)), string.Join(", ", calls));
-        Assert.Equal(nameof(GetExtensionState), calls[verification + 1]);
-        Assert.Equal(nameof(VerifyDockerEndpoint), calls[calls.LastIndexOf(nameof(GetExtensionState)) + 1]);
+        Assert.True(verification > calls.IndexOf(nameof(StartDockerInstallation)) + 1, string.Join(", ", calls));
+        Assert.Equal(nameof(GetArmOperationStatus), calls[verification - 1]);
+        Assert.Equal(nameof(GetArmOperationStatus), calls[verification + 1]);
+        Assert.Equal(nameof(VerifyDockerEndpoint), calls[verification + 2]);
+        Assert.Equal(2, fake.ExtensionChecks);
     }
 }

@@ -12,8 +12,8 @@ public sealed class TaskNamesTests
     private static readonly string[] PinnedActivities =
     [
         "CreateNetworkInterface", "CreateNetworkSecurityGroup", "CreatePublicIpAddress", "CreateVirtualNetwork",
-        "DeleteDockerSecrets", "DeleteResource", "EnsureResourceGroup", "GetExtensionState", "GetResourceState",
-        "GetVirtualMachineState", "GetWorkflowSettings", "IssueDockerCertificates", "RecordProvisioningOutcome",
+        "DeleteDockerSecrets", "DeleteResource", "GetArmOperationStatus", "GetPublicIpAddress",
+        "GetWorkflowSettings", "IssueDockerCertificates", "RecordProvisioningOutcome",
         "SendCallback", "StartDockerInstallation", "StartDockerVerification", "StartVirtualMachineCreation", "VerifyDockerEndpoint",
     ];
 

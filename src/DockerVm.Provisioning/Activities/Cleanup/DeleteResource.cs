@@ -2,6 +2,7 @@ using Azure;
 using Azure.Core;
 using Azure.ResourceManager;
 using DockerVm.Provisioning.Azure;
+using DockerVm.Provisioning.Contracts;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
 
@@ -12,11 +13,13 @@ public sealed record DeleteResourceInput(string ResourceId);
 /// <param name="AlreadyGone">True when the resource did not exist (a retried or repeated deletion).</param>
 /// <param name="ReservedMessage">Set when Azure refused because the NIC is still reserved for its deleted VM
 /// (<see cref="AzureErrors.NicReservedForAnotherVm"/>): nothing was deleted, the orchestrator asks again later.</param>
-public sealed record DeleteResourceOutput(bool AlreadyGone, string? ReservedMessage = null);
+/// <param name="Operation">The DELETE ARM accepted (202 with Azure-AsyncOperation/Location, or a final 200/204); the
+/// orchestration waits for it before deleting what the resource depended on.</param>
+public sealed record DeleteResourceOutput(bool AlreadyGone, string? ReservedMessage = null, ArmOperationHandle? Operation = null);
 
-/// <summary>Starts deleting one ARM resource (<see cref="WaitUntil.Started"/>); the orchestrator polls
-/// <see cref="GetResourceState"/> until it is gone before deleting what it depended on. A NIC still reserved for its
-/// deleted VM is reported, not thrown: waiting 180 s is the orchestrator's job (durable timers), not an activity's.</summary>
+/// <summary>Starts deleting one ARM resource (<see cref="WaitUntil.Started"/>) and returns the operation; the
+/// orchestrator checks it (<c>GetArmOperationStatus</c>) on durable timers. A NIC still reserved for its deleted VM is
+/// reported, not thrown: waiting 180 s is the orchestrator's job (durable timers), not an activity's.</summary>
 public sealed partial class DeleteResource(ArmClient arm, ILogger<DeleteResource> logger) : TaskActivity<DeleteResourceInput, DeleteResourceOutput>
 {
     public override Task<DeleteResourceOutput> RunAsync(TaskActivityContext context, DeleteResourceInput input) =>
@@ -25,9 +28,9 @@ public sealed partial class DeleteResource(ArmClient arm, ILogger<DeleteResource
             ArgumentNullException.ThrowIfNull(input);
             try
             {
-                await arm.GetGenericResource(new ResourceIdentifier(input.ResourceId)).DeleteAsync(WaitUntil.Started);
+                var operation = await arm.GetGenericResource(new ResourceIdentifier(input.ResourceId)).DeleteAsync(WaitUntil.Started);
                 LogDeleting(logger, context.InstanceId, input.ResourceId);
-                return new DeleteResourceOutput(AlreadyGone: false);
+                return new DeleteResourceOutput(AlreadyGone: false, Operation: ArmOperationHeaders.Handle(input.ResourceId, operation.GetRawResponse(), isDelete: true));
             }
             catch (RequestFailedException ex) when (AzureErrors.IsNotFound(ex))
             {

@@ -24,10 +24,11 @@ public sealed record StartVirtualMachineCreationInput(
     string OsDiskName,
     IReadOnlyDictionary<string, string> Tags);
 
-public sealed record StartVirtualMachineCreationOutput(string VmResourceId);
+/// <param name="Operation">The VM PUT ARM accepted; the orchestration waits for it.</param>
+public sealed record StartVirtualMachineCreationOutput(string VmResourceId, ArmOperationHandle Operation);
 
 /// <summary>Starts the VM PUT and returns as soon as ARM accepted it (<see cref="WaitUntil.Started"/>); the orchestrator
-/// then polls <see cref="GetVirtualMachineState"/> between durable timers. SSH key only, password login disabled;
+/// then checks the operation (<c>GetArmOperationStatus</c>) between durable timers. SSH key only, password login disabled;
 /// the OS disk is deleted with the VM.</summary>
 public sealed partial class StartVirtualMachineCreation(ArmClient arm, IOptions<AzureOptions> azure, ILogger<StartVirtualMachineCreation> logger)
     : TaskActivity<StartVirtualMachineCreationInput, StartVirtualMachineCreationOutput>
@@ -39,23 +40,28 @@ public sealed partial class StartVirtualMachineCreation(ArmClient arm, IOptions<
             var data = BuildData(input);
             var group = arm.GetResourceGroupResource(ResourceGroupResource.CreateResourceIdentifier(azure.Value.SubscriptionId, input.ResourceGroup));
             var vms = group.GetVirtualMachines();
+            var id = VirtualMachineResource.CreateResourceIdentifier(azure.Value.SubscriptionId, input.ResourceGroup, input.Name).ToString();
+            ArmOperationHandle started;
             try
             {
-                await vms.CreateOrUpdateAsync(WaitUntil.Started, input.Name, data);
+                var operation = await vms.CreateOrUpdateAsync(WaitUntil.Started, input.Name, data);
+                started = ArmOperationHeaders.Handle(id, operation.GetRawResponse());
             }
             catch (RequestFailedException ex) when (ex.Status == 409)
             {
                 // A retry after a lost response: ARM refuses a second PUT while the first is still creating the VM.
-                // Only this instance's own VM counts as started; anything else is a real conflict.
+                // Only this instance's own VM counts as started (followed through its provisioningState); anything
+                // else is a real conflict.
                 if (!await IsOwnVmAsync(vms, input.Name, context.InstanceId))
                 {
                     throw;
                 }
+
+                started = ArmOperationHandle.ByResource(id);
             }
 
-            var id = VirtualMachineResource.CreateResourceIdentifier(azure.Value.SubscriptionId, input.ResourceGroup, input.Name).ToString();
             LogStarted(logger, context.InstanceId, id, input.VmSize);
-            return new StartVirtualMachineCreationOutput(id);
+            return new StartVirtualMachineCreationOutput(id, started);
         });
 
     /// <summary>The VM PUT body (the benchmark creates its VMs with the same shape).</summary>

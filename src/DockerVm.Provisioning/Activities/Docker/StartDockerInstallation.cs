@@ -20,12 +20,13 @@ public sealed record StartDockerInstallationInput(
     IReadOnlyDictionary<string, string> Tags,
     string? Fqdn = null);
 
-public sealed record StartDockerInstallationOutput(string ExtensionResourceId);
+/// <param name="Operation">The extension PUT ARM accepted; the orchestration waits for it.</param>
+public sealed record StartDockerInstallationOutput(string ExtensionResourceId, ArmOperationHandle Operation);
 
 /// <summary>
 /// Reads the CA and server pair from Key Vault and starts the installer extension with them in
 /// <c>protectedSettings</c> only (encrypted by Azure, never returned by GET). Returns once ARM accepted the PUT; the
-/// orchestrator polls <see cref="GetExtensionState"/>.
+/// orchestration waits for the operation on durable timers.
 /// </summary>
 public sealed partial class StartDockerInstallation(ArmClient arm, SecretClient secrets, IOptions<AzureOptions> azure, ILogger<StartDockerInstallation> logger)
     : TaskActivity<StartDockerInstallationInput, StartDockerInstallationOutput>
@@ -68,9 +69,9 @@ public sealed partial class StartDockerInstallation(ArmClient arm, SecretClient 
             data.Tags[tag] = value;
         }
 
-        var extensionId = await ExtensionPut.StartAsync(arm, input.VmResourceId, DockerVmResourceNames.DockerExtension, data);
+        var operation = await ExtensionPut.StartAsync(arm, input.VmResourceId, DockerVmResourceNames.DockerExtension, data);
         LogStarted(logger, context.InstanceId, input.Installer, input.VmResourceId, input.DockerPort);
-        return new StartDockerInstallationOutput(extensionId);
+        return new StartDockerInstallationOutput(operation.ResourceId, operation);
     }
 
     /// <summary>

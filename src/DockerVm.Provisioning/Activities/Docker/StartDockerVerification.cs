@@ -19,8 +19,8 @@ public sealed record StartDockerVerificationInput(
 /// <summary>
 /// For the DockerExtension installer, which cannot run our check: puts a CustomScript extension whose script is only
 /// <see cref="DockerVerifyScript"/> (a VM may carry both handler types, one CustomScript each). The CA and client pair
-/// go into <c>protectedSettings</c> only. Returns once ARM accepted the PUT; the orchestrator polls
-/// <see cref="GetExtensionState"/> and then reads the result with <see cref="VerifyDockerEndpoint"/>.
+/// go into <c>protectedSettings</c> only. Returns once ARM accepted the PUT; the orchestration waits for it and
+/// then reads the result with <see cref="VerifyDockerEndpoint"/>.
 /// </summary>
 public sealed partial class StartDockerVerification(ArmClient arm, SecretClient secrets, ILogger<StartDockerVerification> logger)
     : TaskActivity<StartDockerVerificationInput, StartDockerInstallationOutput>
@@ -46,9 +46,9 @@ public sealed partial class StartDockerVerification(ArmClient arm, SecretClient 
             data.Tags[tag] = value;
         }
 
-        var extensionId = await ExtensionPut.StartAsync(arm, input.VmResourceId, DockerVerifyScript.ExtensionName, data);
+        var operation = await ExtensionPut.StartAsync(arm, input.VmResourceId, DockerVerifyScript.ExtensionName, data);
         LogStarted(logger, context.InstanceId, input.VmResourceId, input.DockerPort);
-        return new StartDockerInstallationOutput(extensionId);
+        return new StartDockerInstallationOutput(operation.ResourceId, operation);
     }
 
     [LoggerMessage(EventId = 2151, Level = LogLevel.Information, Message = "Instance {InstanceId}: in-VM Docker check started on {VmResourceId}, Docker port {DockerPort}")]

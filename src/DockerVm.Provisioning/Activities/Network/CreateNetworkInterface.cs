@@ -1,5 +1,6 @@
 using Azure.ResourceManager;
 using DockerVm.Provisioning.Azure;
+using DockerVm.Provisioning.Contracts;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 
@@ -14,9 +15,10 @@ public sealed record CreateNetworkInterfaceInput(
     string NetworkSecurityGroupId,
     IReadOnlyDictionary<string, string> Tags);
 
-public sealed record CreateNetworkInterfaceOutput(string ResourceId);
+/// <param name="Operation">The PUT ARM accepted; the orchestration waits for it.</param>
+public sealed record CreateNetworkInterfaceOutput(string ResourceId, ArmOperationHandle Operation);
 
-/// <summary>NIC in the subnet, with the public IP and the NSG attached.</summary>
+/// <summary>Starts the NIC's PUT: in the subnet, with the public IP and the NSG attached.</summary>
 public sealed class CreateNetworkInterface(ArmClient arm, IOptions<AzureOptions> azure)
     : TaskActivity<CreateNetworkInterfaceInput, CreateNetworkInterfaceOutput>
 {
@@ -41,7 +43,7 @@ public sealed class CreateNetworkInterface(ArmClient arm, IOptions<AzureOptions>
             },
             networkSecurityGroup = new { id = input.NetworkSecurityGroupId },
         };
-        var nic = await NetworkResources.PutAsync(arm, id, input.Location, input.Tags, properties);
-        return new CreateNetworkInterfaceOutput(nic.Id.ToString());
+        var operation = await NetworkResources.StartPutAsync(arm, id, input.Location, input.Tags, properties);
+        return new CreateNetworkInterfaceOutput(id, operation);
     }
 }

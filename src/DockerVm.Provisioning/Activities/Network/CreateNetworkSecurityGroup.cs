@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Azure.ResourceManager;
 using DockerVm.Provisioning.Azure;
+using DockerVm.Provisioning.Contracts;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 
@@ -16,9 +17,10 @@ public sealed record CreateNetworkSecurityGroupInput(
     int DockerPort,
     IReadOnlyDictionary<string, string> Tags);
 
-public sealed record CreateNetworkSecurityGroupOutput(string ResourceId);
+/// <param name="Operation">The PUT ARM accepted; the orchestration waits for it.</param>
+public sealed record CreateNetworkSecurityGroupOutput(string ResourceId, ArmOperationHandle Operation);
 
-/// <summary>NSG that lets only the caller's CIDRs reach SSH (22) and the Docker port; everything else stays closed
+/// <summary>Starts the PUT of an NSG that lets only the caller's CIDRs reach SSH (22) and the Docker port; everything else stays closed
 /// (Azure's default rules deny other inbound Internet traffic).</summary>
 public sealed class CreateNetworkSecurityGroup(ArmClient arm, IOptions<AzureOptions> azure)
     : TaskActivity<CreateNetworkSecurityGroupInput, CreateNetworkSecurityGroupOutput>
@@ -27,8 +29,8 @@ public sealed class CreateNetworkSecurityGroup(ArmClient arm, IOptions<AzureOpti
     {
         ArgumentNullException.ThrowIfNull(input);
         var id = NetworkResources.Id(azure.Value.SubscriptionId, input.ResourceGroup, "networkSecurityGroups", input.Name);
-        var nsg = await NetworkResources.PutAsync(arm, id, input.Location, input.Tags, BuildProperties(input.AllowedSourceCidrs, input.DockerPort));
-        return new CreateNetworkSecurityGroupOutput(nsg.Id.ToString());
+        var operation = await NetworkResources.StartPutAsync(arm, id, input.Location, input.Tags, BuildProperties(input.AllowedSourceCidrs, input.DockerPort));
+        return new CreateNetworkSecurityGroupOutput(id, operation);
     }
 
     /// <summary>The NSG's <c>properties</c>: SSH and the Docker port inbound from <paramref name="sources"/> only (the

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Azure.ResourceManager;
 using DockerVm.Provisioning.Azure;
 using DockerVm.Provisioning.Contracts;
@@ -14,11 +13,13 @@ public sealed record CreatePublicIpAddressInput(
     string DnsLabel,
     IReadOnlyDictionary<string, string> Tags);
 
-/// <param name="Fqdn">As ARM returns it: <c>{label}.{hash}.{location}.cloudapp.azure.com</c> (or the cloud's equivalent).</param>
-public sealed record CreatePublicIpAddressOutput(string ResourceId, string IpAddress, string Fqdn);
+/// <param name="Operation">The PUT ARM accepted; the orchestration waits for it with <see cref="GetPublicIpAddress"/>,
+/// which also reads the address and FQDN.</param>
+public sealed record CreatePublicIpAddressOutput(string ResourceId, ArmOperationHandle Operation);
 
-/// <summary>Standard SKU, static IPv4 with a DNS label: the address and FQDN are known before the server certificate
-/// is issued (Basic SKU is retired; Standard is closed inbound unless the NSG allows).</summary>
+/// <summary>Starts the PUT of a Standard SKU, static IPv4 address with a DNS label: address and FQDN are known once it
+/// succeeded, before the server certificate is issued (Basic SKU is retired; Standard is closed inbound unless the NSG
+/// allows).</summary>
 public sealed class CreatePublicIpAddress(ArmClient arm, IOptions<AzureOptions> azure)
     : TaskActivity<CreatePublicIpAddressInput, CreatePublicIpAddressOutput>
 {
@@ -38,17 +39,7 @@ public sealed class CreatePublicIpAddress(ArmClient arm, IOptions<AzureOptions> 
             publicIPAddressVersion = "IPv4",
             dnsSettings = new { domainNameLabel = input.DnsLabel, domainNameLabelScope = DomainNameLabelScope },
         };
-        var ip = await NetworkResources.PutAsync(arm, id, input.Location, input.Tags, properties, sku: "Standard");
-        using var json = JsonDocument.Parse(ip.Data.Properties.ToString());
-        var root = json.RootElement;
-        var address = root.TryGetProperty("ipAddress", out var a) ? a.GetString() : null;
-        var fqdn = root.TryGetProperty("dnsSettings", out var dns) && dns.TryGetProperty("fqdn", out var f) ? f.GetString() : null;
-        if (string.IsNullOrEmpty(address) || string.IsNullOrEmpty(fqdn))
-        {
-            // A static Standard IP is allocated when its PUT completes; anything else is a service hiccup worth a retry.
-            throw new TransientProvisioningException("PublicIpNotAllocated", $"Public IP '{input.Name}' has no address or FQDN yet.");
-        }
-
-        return new CreatePublicIpAddressOutput(ip.Id.ToString(), address, fqdn);
+        var operation = await NetworkResources.StartPutAsync(arm, id, input.Location, input.Tags, properties, sku: "Standard");
+        return new CreatePublicIpAddressOutput(id, operation);
     }
 }

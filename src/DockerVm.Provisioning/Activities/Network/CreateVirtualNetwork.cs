@@ -12,9 +12,10 @@ public sealed record CreateVirtualNetworkInput(
     string Name,
     IReadOnlyDictionary<string, string> Tags);
 
-public sealed record CreateVirtualNetworkOutput(string ResourceId, string SubnetId);
+/// <param name="Operation">The PUT ARM accepted; the orchestration waits for it.</param>
+public sealed record CreateVirtualNetworkOutput(string ResourceId, string SubnetId, ArmOperationHandle Operation);
 
-/// <summary>A VNet of its own per Docker host (10.0.0.0/16, subnet 10.0.0.0/24): nothing shared to clean up.</summary>
+/// <summary>Starts the PUT of a VNet of its own per Docker host (10.0.0.0/16, subnet 10.0.0.0/24): nothing shared to clean up.</summary>
 public sealed class CreateVirtualNetwork(ArmClient arm, IOptions<AzureOptions> azure)
     : TaskActivity<CreateVirtualNetworkInput, CreateVirtualNetworkOutput>
 {
@@ -27,7 +28,7 @@ public sealed class CreateVirtualNetwork(ArmClient arm, IOptions<AzureOptions> a
             addressSpace = new { addressPrefixes = new[] { "10.0.0.0/16" } },
             subnets = new[] { new { name = DockerVmResourceNames.Subnet, properties = new { addressPrefix = "10.0.0.0/24" } } },
         };
-        var vnet = await NetworkResources.PutAsync(arm, id, input.Location, input.Tags, properties);
-        return new CreateVirtualNetworkOutput(vnet.Id.ToString(), $"{vnet.Id}/subnets/{DockerVmResourceNames.Subnet}");
+        var operation = await NetworkResources.StartPutAsync(arm, id, input.Location, input.Tags, properties);
+        return new CreateVirtualNetworkOutput(id, $"{id}/subnets/{DockerVmResourceNames.Subnet}", operation);
     }
 }

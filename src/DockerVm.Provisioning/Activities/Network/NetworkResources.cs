@@ -9,12 +9,13 @@ using DockerVm.Provisioning.Contracts;
 namespace DockerVm.Provisioning.Activities.Network;
 
 /// <summary>
-/// PUT of a Microsoft.Network resource through the generic resource API (no typed Network SDK is available here).
-/// Network PUTs complete in seconds, so waiting for completion inside the activity is fine, unlike VMs and extensions.
+/// PUT of a Microsoft.Network resource through the generic resource API (no typed Network SDK is available here),
+/// returning as soon as ARM accepted it (<see cref="WaitUntil.Started"/>): network PUTs take seconds, and an activity
+/// waiting for them is billed for every one of those seconds. The orchestration waits on durable timers instead.
 /// </summary>
 internal static class NetworkResources
 {
-    public static Task<GenericResource> PutAsync(
+    public static Task<ArmOperationHandle> StartPutAsync(
         ArmClient arm, string resourceId, string location, IReadOnlyDictionary<string, string> tags, object properties, string? sku = null) =>
         AzureErrors.Call(async () =>
         {
@@ -28,8 +29,8 @@ internal static class NetworkResources
                 data.Tags[key] = value;
             }
 
-            var operation = await arm.GetGenericResources().CreateOrUpdateAsync(WaitUntil.Completed, new ResourceIdentifier(resourceId), data);
-            return operation.Value;
+            var operation = await arm.GetGenericResources().CreateOrUpdateAsync(WaitUntil.Started, new ResourceIdentifier(resourceId), data);
+            return ArmOperationHeaders.Handle(resourceId, operation.GetRawResponse());
         });
 
     public static string Id(string subscriptionId, string resourceGroup, string type, string name) =>

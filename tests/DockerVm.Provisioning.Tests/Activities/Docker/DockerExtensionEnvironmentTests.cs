@@ -2,6 +2,7 @@ using Azure.ResourceManager;
 using Azure.Security.KeyVault.Secrets;
 using DockerVm.Provisioning.Activities.Certificates;
 using DockerVm.Provisioning.Activities.Docker;
+using DockerVm.Provisioning.Activities.Operations;
 using DockerVm.Provisioning.Azure;
 using DockerVm.Provisioning.Certificates;
 using DockerVm.Provisioning.Contracts;
@@ -46,17 +47,17 @@ public sealed class DockerExtensionEnvironmentTests(EmulatorFixture fixture)
 
         var started = await new StartDockerInstallation(arm, secrets, usGovernment, NullLogger<StartDockerInstallation>.Instance).RunAsync(context, new StartDockerInstallationInput(
             vm.VmResourceId, "westeurope", DockerInstaller.DockerExtension, 2376, ["--live-restore"], issued, vm.Tags));
-        var state = await PollAsync(new GetExtensionState(arm), context, started.ExtensionResourceId);
+        var state = await PollAsync(new GetArmOperationStatus(arm), context, started.Operation);
 
         Assert.True(state.IsSucceeded, $"{state.ProvisioningState}: {state.ErrorMessage}");
     }
 
-    private static async Task<ArmOperationState> PollAsync(GetExtensionState poll, TestActivityContext context, string extensionId)
+    private static async Task<ArmOperationState> PollAsync(GetArmOperationStatus poll, TestActivityContext context, ArmOperationHandle operation)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (true)
         {
-            var state = await poll.RunAsync(context, new GetExtensionStateInput(extensionId));
+            var state = await poll.RunAsync(context, operation);
             if (state.IsTerminal)
             {
                 return state;
