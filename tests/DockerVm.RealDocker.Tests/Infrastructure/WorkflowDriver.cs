@@ -8,6 +8,7 @@ using DockerVm.Provisioning.Activities.Cleanup;
 using DockerVm.Provisioning.Activities.Compute;
 using DockerVm.Provisioning.Activities.Docker;
 using DockerVm.Provisioning.Activities.Network;
+using DockerVm.Provisioning.Activities.Operations;
 using DockerVm.Provisioning.Azure;
 using DockerVm.Provisioning.Certificates;
 using DockerVm.Provisioning.Contracts;
@@ -33,6 +34,7 @@ internal sealed class WorkflowDriver : IAsyncDisposable
     private const string SshKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG/NMyFOZ9DB+Rzop3WVJF2gdsaqXUCAJy1zi+nh2YGT test@example";
 
     private readonly ServiceProvider _services;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ArmOperationHandle> _extensionOperations = new(StringComparer.OrdinalIgnoreCase);
 
     private WorkflowDriver(AzureEmulator emulator, ServiceProvider services, ExtensionPutRecorder recorder)
     {
@@ -84,23 +86,31 @@ internal sealed class WorkflowDriver : IAsyncDisposable
         return new WorkflowDriver(emulator, services.BuildServiceProvider(), recorder);
     }
 
-    /// <summary>Resource group, NSG (SSH and the Docker port from <paramref name="allowedSourceCidrs"/>), public IP, VNet,
-    /// NIC and the VM, as the orchestrator creates them.</summary>
+    /// <summary>Resource group (infra's part: the app never creates groups), then NSG (SSH and the Docker port from
+    /// <paramref name="allowedSourceCidrs"/>), public IP and VNet, the NIC and the VM, as the orchestrator creates them:
+    /// each started, then checked with <see cref="GetArmOperationStatus"/> until done.</summary>
     public async Task<CreatedVm> CreateVmAsync(string vmName, IReadOnlyList<string> allowedSourceCidrs)
     {
         var names = new DockerVmResourceNames("rg-realdocker", vmName);
         var context = new TestActivityContext("realdocker-" + vmName);
         var tags = WorkflowTags.ForResource(new Dictionary<string, string>(), context.InstanceId);
-        await new EnsureResourceGroup(Arm, Azure).RunAsync(context, new EnsureResourceGroupInput(names.ResourceGroup, Location, tags));
+        var subscription = Arm.GetSubscriptionResource(global::Azure.ResourceManager.Resources.SubscriptionResource.CreateResourceIdentifier(Emulator.SubscriptionId));
+        await subscription.GetResourceGroups().CreateOrUpdateAsync(global::Azure.WaitUntil.Completed, names.ResourceGroup, new global::Azure.ResourceManager.Resources.ResourceGroupData(Location));
         var nsg = await new CreateNetworkSecurityGroup(Arm, Azure).RunAsync(context, new CreateNetworkSecurityGroupInput(
             names.ResourceGroup, Location, names.NetworkSecurityGroup, allowedSourceCidrs, DockerPort, tags));
+        await CompleteAsync(context, nsg.Operation);
         var ip = await new CreatePublicIpAddress(Arm, Azure).RunAsync(context, new CreatePublicIpAddressInput(names.ResourceGroup, Location, names.PublicIpAddress, names.DnsLabel, tags));
+        await CompleteAsync(context, ip.Operation);
+        var address = await new GetPublicIpAddress(Arm).RunAsync(context, new GetPublicIpAddressInput(ip.ResourceId));
         var vnet = await new CreateVirtualNetwork(Arm, Azure).RunAsync(context, new CreateVirtualNetworkInput(names.ResourceGroup, Location, names.VirtualNetwork, tags));
+        await CompleteAsync(context, vnet.Operation);
         var nic = await new CreateNetworkInterface(Arm, Azure).RunAsync(context, new CreateNetworkInterfaceInput(
             names.ResourceGroup, Location, names.NetworkInterface, vnet.SubnetId, ip.ResourceId, nsg.ResourceId, tags));
+        await CompleteAsync(context, nic.Operation);
         var vm = await new StartVirtualMachineCreation(Arm, Azure, NullLogger<StartVirtualMachineCreation>.Instance).RunAsync(context, new StartVirtualMachineCreationInput(
             names.ResourceGroup, Location, vmName, "Standard_B2s", ProvisionRequestValidator.DefaultImage, AdminUsername, SshKey, nic.ResourceId, names.OsDisk, tags));
-        return new CreatedVm(names, vm.VmResourceId, ip.IpAddress, ip.Fqdn, context, tags);
+        await CompleteAsync(context, vm.Operation);
+        return new CreatedVm(names, vm.VmResourceId, address.IpAddress!, address.Fqdn!, context, tags);
     }
 
     /// <summary>The NSG again with other caller CIDRs (an idempotent PUT, as a retried activity sends it).</summary>
@@ -113,21 +123,38 @@ internal sealed class WorkflowDriver : IAsyncDisposable
         new IssueDockerCertificates(new DockerTlsCertificateAuthority(TimeProvider.System, NullLogger<DockerTlsCertificateAuthority>.Instance), Secrets, NullLogger<IssueDockerCertificates>.Instance)
             .RunAsync(vm.Context, new IssueDockerCertificatesInput(vm.Names, vm.VmResourceId, vm.Fqdn, address, algorithm, IncludeLoopback: false, ValidityDays: 30));
 
-    public async Task<string> StartInstallationAsync(CreatedVm vm, DockerInstaller installer, DockerSecretIdentifiers secrets) =>
-        (await new StartDockerInstallation(Arm, Secrets, Azure, NullLogger<StartDockerInstallation>.Instance).RunAsync(vm.Context, new StartDockerInstallationInput(
-            vm.VmResourceId, Location, installer, DockerPort, ProvisionRequestValidator.DefaultDaemonOptions, secrets, vm.Tags, vm.Fqdn))).ExtensionResourceId;
-
-    public async Task<string> StartVerificationAsync(CreatedVm vm, DockerSecretIdentifiers secrets) =>
-        (await new StartDockerVerification(Arm, Secrets, NullLogger<StartDockerVerification>.Instance).RunAsync(vm.Context, new StartDockerVerificationInput(
-            vm.VmResourceId, Location, vm.Fqdn, DockerPort, secrets, vm.Tags))).ExtensionResourceId;
-
-    /// <summary>Polls the extension as the orchestrator does, until Succeeded or Failed.</summary>
-    public async Task<ArmOperationState> WaitForExtensionAsync(CreatedVm vm, string extensionId, TimeSpan timeout)
+    public async Task<string> StartInstallationAsync(CreatedVm vm, DockerInstaller installer, DockerSecretIdentifiers secrets)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var started = await new StartDockerInstallation(Arm, Secrets, Azure, NullLogger<StartDockerInstallation>.Instance).RunAsync(vm.Context, new StartDockerInstallationInput(
+            vm.VmResourceId, Location, installer, DockerPort, ProvisionRequestValidator.DefaultDaemonOptions, secrets, vm.Tags, vm.Fqdn));
+        _extensionOperations[started.ExtensionResourceId] = started.Operation;
+        return started.ExtensionResourceId;
+    }
+
+    public async Task<string> StartVerificationAsync(CreatedVm vm, DockerSecretIdentifiers secrets)
+    {
+        var started = await new StartDockerVerification(Arm, Secrets, NullLogger<StartDockerVerification>.Instance).RunAsync(vm.Context, new StartDockerVerificationInput(
+            vm.VmResourceId, Location, vm.Fqdn, DockerPort, secrets, vm.Tags));
+        _extensionOperations[started.ExtensionResourceId] = started.Operation;
+        return started.ExtensionResourceId;
+    }
+
+    /// <summary>Checks the extension's operation as the orchestrator does, until Succeeded or Failed.</summary>
+    public Task<ArmOperationState> WaitForExtensionAsync(CreatedVm vm, string extensionId, TimeSpan timeout) =>
+        CompleteAsync(vm.Context, _extensionOperations[extensionId], timeout);
+
+    /// <summary>What the orchestrator's durable timers do between checks, here a short delay (a test drives the steps).</summary>
+    private async Task<ArmOperationState> CompleteAsync(TestActivityContext context, ArmOperationHandle operation, TimeSpan? timeout = null)
+    {
+        if (operation.Done)
+        {
+            return new ArmOperationState("Succeeded", null, null);
+        }
+
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(1));
         while (true)
         {
-            var state = await new GetExtensionState(Arm).RunAsync(vm.Context, new GetExtensionStateInput(extensionId));
+            var state = await new GetArmOperationStatus(Arm).RunAsync(context, operation);
             if (state.IsTerminal || DateTime.UtcNow > deadline)
             {
                 return state;
@@ -143,10 +170,10 @@ internal sealed class WorkflowDriver : IAsyncDisposable
     /// <summary>Deletes the VM as the cleanup does and waits until ARM no longer has it.</summary>
     public async Task DeleteVmAsync(CreatedVm vm)
     {
-        await new DeleteResource(Arm, NullLogger<DeleteResource>.Instance).RunAsync(vm.Context, new DeleteResourceInput(vm.VmResourceId));
-        for (var i = 0; i < 100 && (await new GetResourceState(Arm).RunAsync(vm.Context, new GetResourceStateInput(vm.VmResourceId))).Exists; i++)
+        var deleted = await new DeleteResource(Arm, NullLogger<DeleteResource>.Instance).RunAsync(vm.Context, new DeleteResourceInput(vm.VmResourceId));
+        if (!deleted.AlreadyGone && deleted.Operation is { } operation)
         {
-            await Task.Delay(100);
+            await CompleteAsync(vm.Context, operation);
         }
     }
 
