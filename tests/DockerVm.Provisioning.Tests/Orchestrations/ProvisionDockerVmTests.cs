@@ -9,6 +9,7 @@ using DockerVm.Provisioning.Activities.Operations;
 using DockerVm.Provisioning.Activities.Telemetry;
 using DockerVm.Provisioning.Configuration;
 using DockerVm.Provisioning.Contracts;
+using DockerVm.Provisioning.Orchestrations;
 using DockerVm.Provisioning.Tests.Infrastructure;
 using Microsoft.DurableTask.Client;
 using Xunit.Abstractions;
@@ -129,7 +130,9 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
         Assert.False(result.Succeeded);
         Assert.Equal("VmReadyTimeout", result.ErrorCode);
         Assert.Equal(ProvisioningStep.CreatingVirtualMachine, result.FailedStep);
-        Assert.InRange(fake.VmChecks, 2, 14);
+        // No more checks than the poll schedule allows before the deadline (timers firing early would spin far past it),
+        // and more than one: the step kept asking until the deadline.
+        Assert.InRange(fake.VmChecks, 2, MostChecksBefore(options.VmReadyTimeout, WorkflowSettings.From(options), options.ExpectedVmDuration));
         DeletionOrder.AssertStaged(fake.Created, fake.Deleted);
         Assert.DoesNotContain(nameof(StartDockerInstallation), fake.Calls);
     }
@@ -324,5 +327,19 @@ public sealed class ProvisionDockerVmTests(ITestOutputHelper output)
         Assert.Equal(nameof(GetArmOperationStatus), calls[verification + 1]);
         Assert.Equal(nameof(VerifyDockerEndpoint), calls[verification + 2]);
         Assert.Equal(2, fake.ExtensionChecks);
+    }
+
+    /// <summary>Checks at the schedule's waits (each answered "still running" at once), plus the last one on the deadline.</summary>
+    private static int MostChecksBefore(TimeSpan timeout, WorkflowSettings settings, TimeSpan expected)
+    {
+        var elapsed = PollSchedule.FirstWait(expected, null, settings);
+        var checks = 1;
+        while (elapsed + PollSchedule.NextWait(checks, expected, null, settings) < timeout)
+        {
+            elapsed += PollSchedule.NextWait(checks, expected, null, settings);
+            checks++;
+        }
+
+        return checks + 1;
     }
 }
