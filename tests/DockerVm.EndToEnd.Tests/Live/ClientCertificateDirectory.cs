@@ -1,3 +1,4 @@
+using Azure.Security.KeyVault.Secrets;
 using System.Text.Json.Nodes;
 
 namespace DockerVm.EndToEnd.Tests.Live;
@@ -43,10 +44,8 @@ public sealed class ClientCertificateDirectory : IDisposable
 
     private static async Task<string> ReadAsync(LiveTarget target, JsonObject secretUris, string name)
     {
-        var id = new Uri(secretUris[name]!.GetValue<string>());
-        var segments = id.AbsolutePath.Trim('/').Split('/');
-        var client = target.Secrets(new Uri(id.GetLeftPart(UriPartial.Authority)));
-        var secret = await client.GetSecretAsync(segments[1], segments.Length > 2 ? segments[2] : null);
+        var id = new KeyVaultSecretIdentifier(new Uri(secretUris[name]!.GetValue<string>()));
+        var secret = await target.Secrets(id.VaultUri).GetSecretAsync(id.Name, id.Version);
         return secret.Value.Value;
     }
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.ResourceManager.Resources;
+using Azure.Security.KeyVault.Secrets;
 using Xunit.Abstractions;
 
 namespace DockerVm.EndToEnd.Tests.Live;
@@ -130,11 +131,10 @@ public static class LiveScenario
 
             foreach (var secretId in secretIds)
             {
-                var parts = secretId.AbsolutePath.Trim('/').Split('/');
-                var secrets = target.Secrets(new Uri(secretId.GetLeftPart(UriPartial.Authority)));
+                var secret = new KeyVaultSecretIdentifier(secretId);
                 try
                 {
-                    await secrets.GetSecretAsync(parts[1]);
+                    await target.Secrets(secret.VaultUri).GetSecretAsync(secret.Name);
                     left.Add(secretId.GetLeftPart(UriPartial.Path));
                 }
                 catch (RequestFailedException e) when (e.Status == 404)
