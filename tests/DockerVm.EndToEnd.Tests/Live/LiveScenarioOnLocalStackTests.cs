@@ -50,16 +50,13 @@ public sealed class LiveScenarioOnLocalStackTests(LocalStackFixture stack, ITest
         await LiveScenario.RunAsync(target, output);
     }
 
-    /// <summary>Tokens from the emulator's own issuer, for the audience each client asks for.</summary>
+    /// <summary>Tokens from the emulator's own issuer, for the scope each client asks for (the emulator drops "/.default").</summary>
     private sealed class EmulatorCredential(LocalStackFixture stack) : TokenCredential
     {
         public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            new(stack.Emulator.IssueToken(Audience(requestContext)), DateTimeOffset.UtcNow.AddMinutes(30));
+            new(stack.Emulator.IssueToken(requestContext.Scopes[0]), DateTimeOffset.UtcNow.AddMinutes(30));
 
         public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
             ValueTask.FromResult(GetToken(requestContext, cancellationToken));
-
-        private static string Audience(TokenRequestContext context) =>
-            context.Scopes[0].EndsWith("/.default", StringComparison.Ordinal) ? context.Scopes[0][..^"/.default".Length] : context.Scopes[0];
     }
 }
